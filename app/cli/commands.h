@@ -1,0 +1,12 @@
+#pragma once
+// Each subcommand lives in its own <name>_command.cpp and registers itself on the CLI11 app.
+// The callback sets `exit_code`; errors that reach main() are printed on stderr.
+#include <CLI/CLI.hpp>
+
+#include "app/cli/global_options.h"
+
+namespace patchwise::app {
+
+void add_info_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
+
+}  // namespace patchwise::app

@@ -1,0 +1,37 @@
+// patchwise: search documents by how their pages look.
+#include <iostream>
+
+#include "app/cli/commands.h"
+#include "core/error.h"
+
+int main(int argc, char** argv) {
+  using namespace patchwise::app;
+  CLI::App app{
+      "patchwise: search PDFs and scanned pages by how they look (late-interaction retrieval,\n"
+      "MaxSim over patch embeddings)."};
+  app.require_subcommand(1);
+  app.fallthrough();
+  GlobalOptions global;
+  app.add_option("--library", global.library,
+                 "Library file (default: $XDG_DATA_HOME/patchwise/library.db)");
+  app.add_option("--model", global.model,
+                 "Checkpoint folder or Hugging Face cache repo id ORG/NAME (default: the bundled model)");
+  app.add_option("--threads", global.threads, "Worker threads for encoding and search (default: one per core)");
+
+  int exit_code = kOk;
+  add_info_command(app, global, exit_code);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kOk : kUsage;
+  } catch (const patchwise::Error& e) {
+    std::cerr << "patchwise: " << e.what() << "\n";
+    return kSomeFailed;
+  } catch (const std::exception& e) {
+    std::cerr << "patchwise: unexpected error: " << e.what() << "\n";
+    return kSomeFailed;
+  }
+  return exit_code;
+}

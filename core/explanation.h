@@ -1,0 +1,24 @@
+#pragma once
+// Why a page matched: the query-token x patch similarity matrix, each token's best patch
+// and its contribution to the score (the contributions sum to the MaxSim score).
+#include <cstddef>
+#include <vector>
+
+#include "core/multi_vector.h"
+
+namespace patchwise::core {
+
+struct Explanation {
+  std::size_t tokens = 0;
+  std::size_t patches = 0;
+  std::vector<float> similarity;        // tokens x patches, row-major
+  std::vector<std::size_t> best_patch;  // per token
+  std::vector<float> contribution;      // per token: similarity at best_patch
+  float score = 0;
+
+  float at(std::size_t token, std::size_t patch) const { return similarity[token * patches + patch]; }
+};
+
+Explanation explain(const MultiVector& query, std::span<const float> page_values, std::size_t dim);
+
+}  // namespace patchwise::core

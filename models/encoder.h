@@ -1,0 +1,35 @@
+#pragma once
+// The seam between the pipeline and every model family: pages and query text in,
+// multi-vectors out. Implementations keep loaded weights apart from per-call state, so one
+// Encoder serves many calls; calls on one Encoder are not concurrent.
+#include <cstddef>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/multi_vector.h"
+#include "core/page_embedding.h"
+#include "vision/page_image.h"
+
+namespace patchwise::models {
+
+struct EncoderInfo {
+  std::string name;         // e.g. "colSmol-256M" or the checkpoint folder's name
+  std::string family;       // e.g. "colidefics3", "starter"
+  std::size_t dim = 0;      // embedding dimension D
+  std::string fingerprint;  // hash of weights + preprocessing + prompts; never mix two in a search
+};
+
+class Encoder {
+ public:
+  virtual ~Encoder() = default;
+  virtual EncoderInfo info() const = 0;
+  // One PageEmbedding per page, in order. Each page's vectors do not depend on the others.
+  virtual std::vector<core::PageEmbedding> encode_pages(std::span<const vision::PageImage> pages) = 0;
+  // One MultiVector per query, in order; rows are L2-normalized.
+  virtual std::vector<core::MultiVector> encode_queries(std::span<const std::string> queries) = 0;
+  // How many pages encode_pages should get at a time for good throughput.
+  virtual std::size_t preferred_batch_size() const { return 4; }
+};
+
+}  // namespace patchwise::models

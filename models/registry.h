@@ -1,0 +1,31 @@
+#pragma once
+// Finds a model from what a user typed (--model) and builds the right Encoder for it.
+//   - a checkpoint folder: config.json (or adapter_config.json) inside decides the family;
+//   - a Hugging Face repo id ORG/NAME: looked up in the local Hugging Face cache
+//     ($HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub), newest snapshot;
+//   - empty: the bundled default model in resources/models/.
+// Nothing is ever downloaded.
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/encoder.h"
+
+namespace patchwise::models {
+
+// Where the bundled resources live: $PATCHWISE_RESOURCES if set, else the build-time path.
+std::filesystem::path resources_dir();
+
+// The folder the spec names; throws patchwise::Error saying where it looked.
+std::filesystem::path resolve_model_dir(const std::string& spec);
+
+// The default model folder (the bundled starter model when present).
+std::filesystem::path default_model_dir();
+
+std::unique_ptr<Encoder> load_encoder(const std::string& spec);
+
+// The model_type values the registry knows, for error messages and `--help`.
+std::vector<std::string> known_model_types();
+
+}  // namespace patchwise::models
