@@ -1,66 +1,129 @@
 #include "core/searcher.h"
 
 #include <algorithm>
-#include <limits>
-#include <thread>
+#include <string>
 
 #include "core/error.h"
+#include "core/parallel.h"
 #include "core/top_k.h"
 
 namespace patchwise::core {
 namespace {
 
-float maxsim_f32(const MultiVector& query, std::span<const float> page, std::size_t dim) {
-  const std::size_t rows = page.size() / dim;
-  if (rows == 0) return 0.0f;
-  float total = 0;
-  for (std::size_t t = 0; t < query.rows(); ++t) {
-    const float* q = query.row(t).data();
-    float best = -std::numeric_limits<float>::infinity();
-    for (std::size_t p = 0; p < rows; ++p) {
-      const float* v = page.data() + p * dim;
-      float dot = 0;
-      for (std::size_t d = 0; d < dim; ++d) dot += q[d] * v[d];
-      best = std::max(best, dot);
-    }
-    total += best;
-  }
-  return total;
+std::vector<Hit> to_hits(const std::vector<Scored>& best, const Corpus& corpus) {
+  std::vector<Hit> hits;
+  hits.reserve(best.size());
+  for (const auto& s : best) hits.push_back({corpus.page_id(s.index), s.score});
+  return hits;
 }
 
-int resolve_threads(int requested) {
-  if (requested > 0) return requested;
-  return std::max(1u, std::thread::hardware_concurrency());
+int parts_for(const SearchOptions& options, std::size_t items) {
+  return std::max(1, std::min<int>(resolve_threads(options.threads),
+                                   static_cast<int>(std::max<std::size_t>(items, 1))));
 }
 
 }  // namespace
 
-std::vector<Hit> Searcher::search(const MultiVector& query, const SearchOptions& options) const {
+Searcher::Searcher(const Corpus& corpus, const Corpus& first_pass)
+    : corpus_(corpus), first_pass_(&first_pass) {
+  if (first_pass.page_count() != corpus.page_count() || first_pass.dim() != corpus.dim()) {
+    throw Error("Searcher: the first-pass index has " + std::to_string(first_pass.page_count()) +
+                " pages of dim " + std::to_string(first_pass.dim()) + " but the corpus has " +
+                std::to_string(corpus.page_count()) + " of dim " + std::to_string(corpus.dim()) +
+                "; rebuild the index");
+  }
+  for (std::size_t i = 0; i < corpus.page_count(); ++i) {
+    if (first_pass.page_id(i) != corpus.page_id(i)) {
+      throw Error("Searcher: the first-pass index is out of step with the corpus at page " +
+                  std::to_string(i) + "; rebuild the index");
+    }
+  }
+}
+
+void Searcher::check_dim(const MultiVector& query) const {
   if (query.dim() != corpus_.dim()) {
     throw Error("search: the query has dimension " + std::to_string(query.dim()) +
                 " but the library's vectors have " + std::to_string(corpus_.dim()));
   }
-  const std::size_t n = corpus_.page_count();
-  const int threads = std::min<int>(resolve_threads(options.threads), std::max<std::size_t>(1, n));
-  std::vector<TopK> partial(threads, TopK(options.k));
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&, t] {
-      for (std::size_t i = t; i < n; i += threads) {
-        partial[t].push(maxsim_f32(query, corpus_.page_values(i), corpus_.dim()), i);
+}
+
+std::vector<std::vector<Scored>> Searcher::brute_force(std::span<const PreparedQuery> queries,
+                                                       const Corpus& corpus, std::size_t k,
+                                                       const SearchOptions& options) const {
+  const int parts = parts_for(options, corpus.page_count());
+  const auto bounds = split_pages_by_rows(corpus, parts);
+  std::vector<std::vector<TopK>> partial(parts, std::vector<TopK>(queries.size(), TopK(k)));
+  run_parts(parts, bounds, [&](int part, std::size_t begin, std::size_t end) {
+    // Pages in small groups, every query per group: the group stays in cache meanwhile.
+    constexpr std::size_t kGroup = 4;
+    std::vector<float> scores(kGroup);
+    for (std::size_t g = begin; g < end; g += kGroup) {
+      const std::size_t g_end = std::min(end, g + kGroup);
+      for (std::size_t q = 0; q < queries.size(); ++q) {
+        score_pages(queries[q], corpus, g, g_end, scores, options.isa);
+        for (std::size_t i = g; i < g_end; ++i) partial[part][q].push(scores[i - g], i);
       }
-    });
+    }
+  });
+  std::vector<std::vector<Scored>> results;
+  for (std::size_t q = 0; q < queries.size(); ++q) {
+    TopK all(k);
+    for (const auto& p : partial) all.merge(p[q]);
+    results.push_back(all.sorted());
   }
-  for (auto& th : pool) th.join();
-  TopK all(options.k);
-  for (const auto& p : partial) all.merge(p);
-  std::vector<Hit> hits;
-  for (const auto& s : all.sorted()) hits.push_back({corpus_.page_id(s.index), s.score});
-  return hits;
+  return results;
+}
+
+std::vector<Scored> Searcher::rerank(const PreparedQuery& query,
+                                     const std::vector<Scored>& candidates,
+                                     const SearchOptions& options) const {
+  std::vector<float> exact(candidates.size());
+  const int parts = parts_for(options, candidates.size());
+  run_parts(parts, split_evenly(candidates.size(), parts), [&](int, std::size_t begin, std::size_t end) {
+    for (std::size_t c = begin; c < end; ++c) {
+      exact[c] = score_page(query, corpus_, candidates[c].index, options.isa);
+    }
+  });
+  TopK top(options.k);
+  for (std::size_t c = 0; c < candidates.size(); ++c) top.push(exact[c], candidates[c].index);
+  return top.sorted();
+}
+
+std::vector<std::vector<Hit>> Searcher::search_batch(std::span<const MultiVector> queries,
+                                                     const SearchOptions& options) const {
+  std::vector<PreparedQuery> prepared;
+  prepared.reserve(queries.size());
+  for (const auto& q : queries) {
+    check_dim(q);
+    prepared.emplace_back(q);
+  }
+  std::vector<std::vector<Hit>> results;
+  if (options.exact || !first_pass_) {
+    for (const auto& best : brute_force(prepared, corpus_, options.k, options)) {
+      results.push_back(to_hits(best, corpus_));
+    }
+    return results;
+  }
+  const std::size_t candidates =
+      std::max(options.k, options.candidates ? options.candidates : kDefaultCandidates);
+  const auto first = brute_force(prepared, *first_pass_, candidates, options);
+  for (std::size_t q = 0; q < prepared.size(); ++q) {
+    results.push_back(to_hits(rerank(prepared[q], first[q], options), corpus_));
+  }
+  return results;
+}
+
+std::vector<Hit> Searcher::search(const MultiVector& query, const SearchOptions& options) const {
+  return search_batch(std::span<const MultiVector>(&query, 1), options).front();
 }
 
 Explanation Searcher::explain(const MultiVector& query, std::size_t page_index) const {
-  return core::explain(query, corpus_.page_values(page_index), corpus_.dim());
+  check_dim(query);
+  if (page_index >= corpus_.page_count()) {
+    throw Error("explain: page index " + std::to_string(page_index) + " is out of range (" +
+                std::to_string(corpus_.page_count()) + " pages)");
+  }
+  return core::explain(query, corpus_.decode_page(page_index), corpus_.dim());
 }
 
 }  // namespace patchwise::core
