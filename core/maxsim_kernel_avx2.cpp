@@ -42,7 +42,7 @@ struct PageView {
 // Register tile sizes: R rows x NV token registers, at most 12 accumulators so the tile,
 // the query registers and one broadcast fit in 16 ymm registers.
 template <int NV>
-constexpr int kRowsPerBlock = NV == 1 ? 8 : NV == 2 ? 4 : NV == 3 ? 3 : 2;
+constexpr int kRowsPerBlock = NV == 1 ? 8 : NV == 2 ? 5 : NV == 3 ? 3 : 3;
 
 template <int NV, int R>
 inline void block_f32(const float* qt, std::size_t padded, const float* rows, std::size_t dim,
@@ -63,11 +63,19 @@ inline void block_f32(const float* qt, std::size_t padded, const float* rows, st
     for (int r = 0; r < R; ++r) best[v] = _mm256_max_ps(best[v], acc[r][v]);
 }
 
-// Widens `count` stored rows to fp32 in `out` (rows x dim); f32 rows are returned in place.
+// Widens `count` stored rows to fp32 in `out` (rows x dim). f32 rows are copied too: the
+// broadcasts then hit L1 while the copy streams the arena sequentially, measurably faster
+// than broadcasting straight from several rows in DRAM.
 inline const float* widen_rows(VectorForm form, const std::byte* rows, std::size_t count,
                                std::size_t dim, float* out) {
-  if (form == VectorForm::f32) return reinterpret_cast<const float*>(rows);
   const std::size_t n = count * dim;
+  if (form == VectorForm::f32) {
+    const auto* f = reinterpret_cast<const float*>(rows);
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(out + i, _mm256_loadu_ps(f + i));
+    for (; i < n; ++i) out[i] = f[i];
+    return out;
+  }
   const auto* h = reinterpret_cast<const std::uint16_t*>(rows);
   std::size_t i = 0;
   if (form == VectorForm::f16) {
