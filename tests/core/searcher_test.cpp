@@ -6,6 +6,8 @@
 #include <random>
 
 #include "core/maxsim_reference.h"
+#include "core/synthetic_corpus.h"
+#include "core/tiered_index.h"
 
 namespace patchwise::core {
 namespace {
@@ -56,6 +58,75 @@ TEST(Searcher, RejectsAQueryOfAnotherDimension) {
   Corpus corpus(8);
   Searcher searcher(corpus);
   EXPECT_THROW(searcher.search(MultiVector(2, 4)), std::exception);
+}
+
+}  // namespace
+}  // namespace patchwise::core
+
+namespace patchwise::core {
+namespace {
+
+TEST(Searcher, EveryFormAndBatchAgreeWithSingleF32SearchOnASyntheticCorpus) {
+  SyntheticSpec spec;
+  spec.pages = 60;
+  spec.rows = 40;
+  spec.dim = 32;
+  spec.centres = 64;
+  spec.centres_per_page = 4;
+  spec.query_tokens = 7;
+  const SyntheticCorpus synthetic(spec);
+  const Corpus f32 = synthetic.build(VectorForm::f32, 2);
+  const Searcher exact(f32);
+  std::vector<MultiVector> queries;
+  for (int q = 0; q < 5; ++q) queries.push_back(synthetic.query(q));
+  const auto batch = exact.search_batch(queries, {.k = 5, .threads = 2});
+  ASSERT_EQ(batch.size(), queries.size());
+  for (std::size_t q = 0; q < queries.size(); ++q) {
+    const auto single = exact.search(queries[q], {.k = 5, .threads = 1});
+    ASSERT_EQ(single.size(), 5u);
+    for (std::size_t i = 0; i < 5; ++i) {
+      EXPECT_EQ(batch[q][i].page_id, single[i].page_id);
+      EXPECT_FLOAT_EQ(batch[q][i].score, single[i].score);
+    }
+    // The target page shares most of the query's topics: it ranks first.
+    EXPECT_EQ(single.front().page_id, std::int64_t(synthetic.query_target(q)));
+  }
+  for (const VectorForm form : {VectorForm::f16, VectorForm::bf16, VectorForm::int8}) {
+    const Corpus stored = f32.converted(form);
+    const auto hits = Searcher(stored).search(queries[0], {.k = 1});
+    EXPECT_EQ(hits.front().page_id, std::int64_t(synthetic.query_target(0))) << form_name(form);
+  }
+}
+
+TEST(Searcher, TieredSearchRerankesExactlyAndExactForcesBruteForce) {
+  SyntheticSpec spec;
+  spec.pages = 80;
+  spec.rows = 30;
+  spec.dim = 32;
+  spec.centres = 64;
+  spec.centres_per_page = 3;
+  spec.query_tokens = 6;
+  const SyntheticCorpus synthetic(spec);
+  const Corpus corpus = synthetic.build(VectorForm::f16, 2);
+  const Corpus first = build_first_pass(corpus, {.rows_per_page = 4, .threads = 2});
+  EXPECT_EQ(first.page_count(), corpus.page_count());
+  EXPECT_EQ(first.total_rows(), 4u * corpus.page_count());
+  const Searcher tiered(corpus, first);
+  EXPECT_TRUE(tiered.tiered());
+  const auto query = synthetic.query(3);
+  const auto brute = tiered.search(query, {.k = 5, .exact = true});
+  // With every page a candidate the tiered result is the exact one.
+  const auto all = tiered.search(query, {.k = 5, .candidates = corpus.page_count()});
+  const auto few = tiered.search(query, {.k = 5, .candidates = 20});
+  for (std::size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(all[i].page_id, brute[i].page_id);
+    EXPECT_FLOAT_EQ(all[i].score, brute[i].score);
+  }
+  // Scores of tiered hits are exact scores, whatever the candidates.
+  EXPECT_EQ(few.front().page_id, brute.front().page_id);
+  EXPECT_FLOAT_EQ(few.front().score, brute.front().score);
+  Corpus other(32);
+  EXPECT_THROW(Searcher(corpus, other), std::exception);
 }
 
 }  // namespace
