@@ -178,6 +178,41 @@ TEST(PdfDocument, WordBoxesFollowPageRotation) {
   }
 }
 
+TEST(PdfDocument, CropBoxFramesPixelsAndWordsAlike) {
+  // cropped_text.pdf: a 300 x 200 pt media box seen through the crop box [50 40 250 160];
+  // a black box at x 60..100, y 50..80 and "Patchwise" (Helvetica 24) with its baseline at
+  // (120, 120), all in PDF space. Page 2 is the same at /Rotate 270 (shown turned
+  // counter-clockwise).
+  const auto doc = Document::open(data_file("cropped_text.pdf"));
+  ASSERT_EQ(doc->page_count(), 2);
+  const PageImage page = doc->render(0, {72, 4'000'000});
+  ASSERT_EQ(page.width, 200);
+  ASSERT_EQ(page.height, 120);
+  EXPECT_EQ(page.pixel(30, 95)[0], 0);    // the box, at x 10..50, y 80..110 within the crop
+  EXPECT_EQ(page.pixel(30, 70)[0], 255);  // above it
+  const Word* word = find_word(page.words, "Patchwise");
+  ASSERT_NE(word, nullptr);
+  // Helvetica's ascent/descent put the box at about 17 pt above and 5 pt below the baseline.
+  EXPECT_NEAR(word->box.x0, 70.0 / 200, 0.01);
+  EXPECT_NEAR(word->box.x1, 179.4 / 200, 0.01);
+  EXPECT_NEAR(word->box.y0, 22.8 / 120, 0.02);
+  EXPECT_NEAR(word->box.y1, 45.0 / 120, 0.02);
+  EXPECT_LT(min_brightness(page, word->box), 100);  // drawn with a substitute font
+
+  const PageImage turned = doc->render(1, {72, 4'000'000});
+  ASSERT_EQ(turned.width, 120);
+  ASSERT_EQ(turned.height, 200);
+  EXPECT_EQ(turned.pixel(95, 170)[0], 0);  // the box, now at x 80..110, y 150..190
+  EXPECT_EQ(turned.pixel(95, 140)[0], 255);
+  const Word* turned_word = find_word(turned.words, "Patchwise");
+  ASSERT_NE(turned_word, nullptr);
+  EXPECT_NEAR(turned_word->box.x0, 22.8 / 120, 0.02);
+  EXPECT_NEAR(turned_word->box.x1, 45.0 / 120, 0.02);
+  EXPECT_NEAR(turned_word->box.y0, 20.6 / 200, 0.01);
+  EXPECT_NEAR(turned_word->box.y1, 130.0 / 200, 0.01);
+  EXPECT_LT(min_brightness(turned, turned_word->box), 100);
+}
+
 TEST(PdfDocument, KeepsEnormousPagesWithinTheBudget) {
   // 200 x 200 inches: 900 megapixels at 150 dpi if unguarded. The top-left quarter is black.
   const auto doc = Document::open(data_file("huge_page.pdf"));

@@ -56,6 +56,20 @@ def make_pdfs():
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 14400 14400] /Contents 4 0 R >>",
         stream(b"0 0 0 rg 0 7200 7200 7200 re f"),
     ])
+    # cropped_text.pdf: a 300 x 200 pt media box shown through the crop box [50 40 250 160],
+    # with a black box at x 60..100, y 50..80 and the word "Patchwise" in Helvetica 24 pt with
+    # its baseline at (120, 120). Page 2 is the same page at /Rotate 270.
+    text = stream(b"0 0 0 rg 60 50 40 30 re f BT /F1 24 Tf 120 120 Td (Patchwise) Tj ET")
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /CropBox [50 40 250 160] " \
+           b"/Resources << /Font << /F1 5 0 R >> >> /Contents 6 0 R"
+    write_pdf("cropped_text.pdf", [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>",
+        page + b" >>",
+        page + b" /Rotate 270 >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        text,
+    ])
     write_pdf("zero_pages.pdf", [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [] /Count 0 >>",
