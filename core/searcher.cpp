@@ -54,11 +54,14 @@ std::vector<std::vector<Scored>> Searcher::brute_force(std::span<const PreparedQ
   const auto bounds = split_pages_by_rows(corpus, parts);
   std::vector<std::vector<TopK>> partial(parts, std::vector<TopK>(queries.size(), TopK(k)));
   run_parts(parts, bounds, [&](int part, std::size_t begin, std::size_t end) {
-    // Pages in small groups, every query per group: the group stays in cache meanwhile.
-    constexpr std::size_t kGroup = 4;
-    std::vector<float> scores(kGroup);
-    for (std::size_t g = begin; g < end; g += kGroup) {
-      const std::size_t g_end = std::min(end, g + kGroup);
+    // Pages in groups of about 256 KB, every query per group: the group stays in the
+    // core's cache while all queries read it, so a batch never reads DRAM more than once.
+    const std::size_t page_bytes =
+        std::max<std::size_t>(1, corpus.row_bytes() * corpus.total_rows() / std::max<std::size_t>(1, corpus.page_count()));
+    const std::size_t group = std::clamp<std::size_t>((256u << 10) / page_bytes, 1, 64);
+    std::vector<float> scores(group);
+    for (std::size_t g = begin; g < end; g += group) {
+      const std::size_t g_end = std::min(end, g + group);
       for (std::size_t q = 0; q < queries.size(); ++q) {
         score_pages(queries[q], corpus, g, g_end, scores, options.isa);
         for (std::size_t i = g; i < g_end; ++i) partial[part][q].push(scores[i - g], i);

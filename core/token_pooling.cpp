@@ -176,13 +176,14 @@ MultiVector kmeans_pool(std::span<const float> values, std::size_t dim, std::siz
   }
   std::vector<std::size_t> assign(n, 0);
   std::vector<std::size_t> counts(k);
+  std::vector<float> half_norm(k);
   for (int it = 0; it < iterations && k > 0; ++it) {
+    for (std::size_t c = 0; c < k; ++c) half_norm[c] = 0.5f * dot(means.row(c).data(), means.row(c).data(), dim);
     for (std::size_t i = 0; i < n; ++i) {
       float best = -std::numeric_limits<float>::infinity();
       for (std::size_t c = 0; c < k; ++c) {
         // argmax of <x, m> - |m|^2 / 2  ==  argmin of |x - m|^2
-        const float* m = means.row(c).data();
-        const float s = dot(&values[i * dim], m, dim) - 0.5f * dot(m, m, dim);
+        const float s = dot(&values[i * dim], means.row(c).data(), dim) - half_norm[c];
         if (s > best) {
           best = s;
           assign[i] = c;

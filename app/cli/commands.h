@@ -8,5 +8,6 @@
 namespace patchwise::app {
 
 void add_info_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void add_bench_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 
 }  // namespace patchwise::app

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
 
   int exit_code = kOk;
   add_info_command(app, global, exit_code);
+  add_bench_command(app, global, exit_code);
 
   try {
     app.parse(argc, argv);
