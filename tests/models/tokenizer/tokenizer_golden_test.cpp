@@ -1,0 +1,67 @@
+// Our ids equal Hugging Face's tokenizers library on a corpus of awkward strings (digits,
+// CJK, emoji, tabs, NFD accents, long whitespace runs, special tokens inside text), with and
+// without special tokens. Goldens: tests/data/models/tokenizer_golden_*.json, written by
+// tests/models/tokenizer/reference/make_goldens.js.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "models/tokenizer/tokenizer.h"
+
+namespace patchwise::models {
+namespace {
+
+const std::filesystem::path kData = std::filesystem::path(PATCHWISE_SOURCE_DIR) / "tests" / "data" / "models";
+
+class TokenizerGolden : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(TokenizerGolden, IdsEqualHuggingFaceTokenizers) {
+  std::ifstream in(kData / (std::string("tokenizer_golden_") + GetParam() + ".json"));
+  ASSERT_TRUE(in) << "missing golden for " << GetParam();
+  const auto golden = nlohmann::json::parse(in);
+  const auto tokenizer = Tokenizer::from_folder(std::filesystem::path(PATCHWISE_FIXTURES_DIR) / GetParam());
+  int mismatches = 0;
+  for (const auto& c : golden.at("cases")) {
+    const auto text = c.at("text").get<std::string>();
+    const bool special = c.at("add_special_tokens").get<bool>();
+    const auto expected = c.at("ids").get<std::vector<std::int32_t>>();
+    const auto actual = tokenizer->encode(text, special);
+    if (actual != expected) ++mismatches;
+    EXPECT_EQ(actual, expected) << "text: \"" << text << "\" add_special_tokens=" << special;
+  }
+  EXPECT_EQ(mismatches, 0);
+  EXPECT_GE(golden.at("cases").size(), 50u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, TokenizerGolden,
+                         ::testing::Values("colidefics3", "colqwen2", "colqwen2_5", "colpali", "colmodernvbert"),
+                         [](const auto& info) { return std::string(info.param); });
+
+TEST(TokenizerDecode, RoundTripsByteLevelText) {
+  const auto tokenizer = Tokenizer::from_folder(std::filesystem::path(PATCHWISE_FIXTURES_DIR) / "colqwen2");
+  const std::string text = "Ça coûte 5 € — 你好 😀\ttab";
+  const auto ids = tokenizer->encode(text);
+  EXPECT_EQ(tokenizer->decode(ids), text);
+}
+
+TEST(TokenizerDecode, RoundTripsSentencePieceStyleText) {
+  const auto tokenizer = Tokenizer::from_folder(std::filesystem::path(PATCHWISE_FIXTURES_DIR) / "colpali");
+  const std::string text = "Describe the image. 你好 😀";  // CJK and emoji go through <0xNN> byte fallback
+  const auto ids = tokenizer->encode(text);
+  EXPECT_EQ(tokenizer->decode(ids), text);
+}
+
+TEST(TokenizerVocabulary, LooksUpAddedAndModelTokens) {
+  const auto tokenizer = Tokenizer::from_folder(std::filesystem::path(PATCHWISE_FIXTURES_DIR) / "colidefics3");
+  EXPECT_EQ(tokenizer->token_to_id("<image>"), 473);
+  EXPECT_EQ(tokenizer->token_to_id("<end_of_utterance>"), 474);
+  EXPECT_EQ(tokenizer->id_to_token(473), "<image>");
+  EXPECT_FALSE(tokenizer->token_to_id("no such token").has_value());
+  EXPECT_EQ(tokenizer->id_to_token(1'000'000), "");
+  EXPECT_EQ(tokenizer->vocab_size(), 512u);
+}
+
+}  // namespace
+}  // namespace patchwise::models
