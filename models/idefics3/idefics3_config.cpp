@@ -1,0 +1,222 @@
+#include "models/idefics3/idefics3_config.h"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "core/error.h"
+
+namespace patchwise::models::idefics3 {
+namespace fs = std::filesystem;
+namespace {
+
+using nlohmann::json;
+
+json read_json(const fs::path& file) {
+  std::ifstream in(file);
+  if (!in) throw Error("cannot read " + file.string());
+  try {
+    return json::parse(in);
+  } catch (const json::exception& e) {
+    throw Error(file.string() + " is not valid JSON: " + e.what());
+  }
+}
+
+// Reads config fields with errors that say which file and field is wrong.
+class Fields {
+ public:
+  Fields(const json& j, std::string where) : j_(j), where_(std::move(where)) {
+    if (!j_.is_object()) throw Error(where_ + ": expected a JSON object");
+  }
+
+  const json* find(const char* key) const {
+    auto it = j_.find(key);
+    return it == j_.end() || it->is_null() ? nullptr : &*it;
+  }
+
+  int positive_int(const char* key) const {
+    const json* v = find(key);
+    if (!v) throw Error(where_ + ": missing \"" + key + "\"");
+    if (!v->is_number_integer() || v->get<long long>() <= 0 || v->get<long long>() > (1LL << 30)) {
+      throw Error(where_ + ": \"" + key + "\" must be a positive integer, found " + v->dump());
+    }
+    return v->get<int>();
+  }
+  int positive_int_or(const char* key, int fallback) const { return find(key) ? positive_int(key) : fallback; }
+
+  double positive_number_or(const char* key, double fallback) const {
+    const json* v = find(key);
+    if (!v) return fallback;
+    if (!v->is_number() || !(v->get<double>() > 0)) {
+      throw Error(where_ + ": \"" + key + "\" must be a positive number, found " + v->dump());
+    }
+    return v->get<double>();
+  }
+  bool bool_or(const char* key, bool fallback) const {
+    const json* v = find(key);
+    if (!v) return fallback;
+    if (!v->is_boolean()) throw Error(where_ + ": \"" + key + "\" must be true or false, found " + v->dump());
+    return v->get<bool>();
+  }
+  std::string string_or(const char* key, const std::string& fallback) const {
+    const json* v = find(key);
+    if (!v) return fallback;
+    if (!v->is_string()) throw Error(where_ + ": \"" + key + "\" must be a string, found " + v->dump());
+    return v->get<std::string>();
+  }
+  Fields object(const char* key) const {
+    const json* v = find(key);
+    if (!v) throw Error(where_ + ": missing \"" + key + "\"");
+    return Fields(*v, where_ + " " + key);
+  }
+  bool has(const char* key) const { return find(key) != nullptr; }
+  std::array<float, 3> triple_or(const char* key, std::array<float, 3> fallback) const {
+    const json* v = find(key);
+    if (!v) return fallback;
+    if (v->is_number()) return {v->get<float>(), v->get<float>(), v->get<float>()};
+    if (!v->is_array() || v->size() != 3 || !(*v)[0].is_number() || !(*v)[1].is_number() ||
+        !(*v)[2].is_number()) {
+      throw Error(where_ + ": \"" + key + "\" must be 3 numbers, found " + v->dump());
+    }
+    return {(*v)[0].get<float>(), (*v)[1].get<float>(), (*v)[2].get<float>()};
+  }
+  const std::string& where() const { return where_; }
+
+ private:
+  const json& j_;
+  std::string where_;
+};
+
+VisionConfig parse_vision(const Fields& f) {
+  VisionConfig v;
+  v.hidden = f.positive_int("hidden_size");
+  v.layers = f.positive_int("num_hidden_layers");
+  v.heads = f.positive_int("num_attention_heads");
+  v.intermediate = f.positive_int("intermediate_size");
+  v.patch = f.positive_int("patch_size");
+  v.image_size = f.positive_int("image_size");
+  v.layer_norm_eps = f.positive_number_or("layer_norm_eps", 1e-6);
+  if (v.hidden % v.heads != 0) throw Error(f.where() + ": hidden_size is not a multiple of num_attention_heads");
+  if (v.image_size % v.patch != 0) throw Error(f.where() + ": image_size is not a multiple of patch_size");
+  if (f.string_or("hidden_act", "gelu_pytorch_tanh") != "gelu_pytorch_tanh") {
+    throw Error(f.where() + ": only hidden_act \"gelu_pytorch_tanh\" is supported");
+  }
+  return v;
+}
+
+TextConfig parse_text(const Fields& f) {
+  TextConfig t;
+  t.hidden = f.positive_int("hidden_size");
+  t.layers = f.positive_int("num_hidden_layers");
+  t.heads = f.positive_int("num_attention_heads");
+  t.kv_heads = f.positive_int_or("num_key_value_heads", t.heads);
+  t.head_dim = f.positive_int_or("head_dim", t.hidden / t.heads);
+  t.intermediate = f.positive_int("intermediate_size");
+  t.vocab = f.positive_int("vocab_size");
+  t.rms_norm_eps = f.positive_number_or("rms_norm_eps", 1e-6);
+  t.rope_theta = f.positive_number_or("rope_theta", 10000.0);
+  if (t.heads % t.kv_heads != 0) {
+    throw Error(f.where() + ": num_attention_heads is not a multiple of num_key_value_heads");
+  }
+  if (t.head_dim % 2 != 0) throw Error(f.where() + ": head_dim must be even for rotary embeddings");
+  if (f.has("rope_scaling")) throw Error(f.where() + ": rope_scaling is not supported");
+  if (f.string_or("hidden_act", "silu") != "silu") throw Error(f.where() + ": only hidden_act \"silu\" is supported");
+  if (f.bool_or("attention_bias", false) || f.bool_or("mlp_bias", false)) {
+    throw Error(f.where() + ": text models with biases are not supported");
+  }
+  return t;
+}
+
+PreprocessConfig parse_preprocess(const Fields& f, const Fields& vision) {
+  PreprocessConfig p;
+  p.longest_edge = f.has("size") ? f.object("size").positive_int("longest_edge")
+                                 : vision.object("size").positive_int("longest_edge");
+  p.tile_size = f.has("max_image_size") ? f.object("max_image_size").positive_int("longest_edge")
+                                        : vision.positive_int("image_size");
+  p.split_image = f.bool_or("do_image_splitting", true);
+  p.filter = vision::resample_filter_from_pillow(f.positive_int_or("resample", 1));
+  if (!f.bool_or("do_resize", true)) throw Error(f.where() + ": do_resize false is not supported");
+  p.rescale_factor = f.bool_or("do_rescale", true) ? f.positive_number_or("rescale_factor", 1.0 / 255.0) : 1.0;
+  if (f.bool_or("do_normalize", true)) {
+    p.mean = f.triple_or("image_mean", p.mean);
+    p.std = f.triple_or("image_std", p.std);
+  } else {
+    p.mean = {0, 0, 0};
+    p.std = {1, 1, 1};
+  }
+  for (float s : p.std) {
+    if (!(s > 0)) throw Error(f.where() + ": image_std must be positive");
+  }
+  return p;
+}
+
+}  // namespace
+
+std::string PromptConfig::default_query_suffix() {
+  std::string s;
+  for (int i = 0; i < 10; ++i) s += "<end_of_utterance>";
+  return s;
+}
+
+Config parse_config(const json& config, const json& preprocessor, const json& processor, const std::string& where) {
+  const Fields top(config, where + "/config.json");
+  const Fields vision = top.object("vision_config");
+  Config c;
+  c.vision = parse_vision(vision);
+  c.text = parse_text(top.object("text_config"));
+  c.scale_factor = top.positive_int("scale_factor");
+  c.image_token_id = top.positive_int("image_token_id");
+  c.preprocess = parse_preprocess(Fields(preprocessor, where + "/preprocessor_config.json"), vision);
+  if (c.preprocess.tile_size != c.vision.image_size) {
+    throw Error(where + ": preprocessor max_image_size.longest_edge (" + std::to_string(c.preprocess.tile_size) +
+                ") differs from vision_config.image_size (" + std::to_string(c.vision.image_size) + ")");
+  }
+  const int side = c.vision.patches_per_side();
+  if (side % c.scale_factor != 0) {
+    throw Error(where + "/config.json: scale_factor " + std::to_string(c.scale_factor) +
+                " does not divide the " + std::to_string(side) + " patches per side");
+  }
+  const int per_tile = side * side / (c.scale_factor * c.scale_factor);
+  c.image_seq_len = Fields(processor, where + "/processor_config.json").positive_int_or("image_seq_len", per_tile);
+  if (c.image_seq_len != per_tile) {
+    throw Error(where + "/processor_config.json: image_seq_len " + std::to_string(c.image_seq_len) +
+                " differs from the " + std::to_string(per_tile) + " image features per tile the model produces");
+  }
+  return c;
+}
+
+Config load_config(const fs::path& dir) {
+  const json config = read_json(dir / "config.json");
+  const json preprocessor = fs::exists(dir / "preprocessor_config.json") ? read_json(dir / "preprocessor_config.json")
+                                                                          : json::object();
+  const json processor = fs::exists(dir / "processor_config.json") ? read_json(dir / "processor_config.json")
+                                                                   : json::object();
+  Config c = parse_config(config, preprocessor, processor, dir.string());
+  if (const fs::path overrides = dir / "patchwise_prompts.json"; fs::exists(overrides)) {
+    const json j = read_json(overrides);
+    const Fields f(j, overrides.string());
+    c.prompts.document_prompt = f.string_or("document_prompt", c.prompts.document_prompt);
+    c.prompts.image_placeholder = f.string_or("image_placeholder", c.prompts.image_placeholder);
+    c.prompts.query_prefix = f.string_or("query_prefix", c.prompts.query_prefix);
+    c.prompts.query_suffix = f.string_or("query_suffix", c.prompts.query_suffix);
+  }
+  if (c.prompts.document_prompt.find(c.prompts.image_placeholder) == std::string::npos) {
+    throw Error(dir.string() + ": the document prompt has no image placeholder \"" + c.prompts.image_placeholder + "\"");
+  }
+  return c;
+}
+
+std::string describe_settings(const Config& c) {
+  const auto& p = c.preprocess;
+  std::ostringstream s;
+  s.precision(17);
+  s << "colidefics3 preprocess v1: pillow resample " << static_cast<int>(p.filter) << " longest_edge "
+    << p.longest_edge << " tile " << p.tile_size << " split " << p.split_image << " rescale "
+    << p.rescale_factor << " mean " << p.mean[0] << ',' << p.mean[1] << ',' << p.mean[2] << " std " << p.std[0]
+    << ',' << p.std[1] << ',' << p.std[2] << " seq " << c.image_seq_len << "\ndocument " << c.prompts.document_prompt
+    << "\nplaceholder " << c.prompts.image_placeholder << "\nquery " << c.prompts.query_prefix << "{q}"
+    << c.prompts.query_suffix;
+  return s.str();
+}
+
+}  // namespace patchwise::models::idefics3

@@ -1,0 +1,90 @@
+#pragma once
+// The ColIdefics3 network (Idefics3Model + `linear` head) in libtorch: SigLIP vision tower,
+// pixel-shuffle connector, Llama decoder, retrieval projection. Weights are loaded once and
+// never change; forward calls keep no state. Attention is matmul + softmax in float32 (libtorch
+// 1.13 has no fused attention); with dtype bf16 the matmuls run in bf16, while softmax,
+// LayerNorm/RMSNorm statistics and the L2 norm are computed in float32, as the reference does.
+#include <map>
+#include <string>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "models/idefics3/idefics3_config.h"
+
+namespace patchwise::models {
+class Checkpoint;
+}
+
+namespace patchwise::models::idefics3 {
+
+// Intermediate tensors by the names expected/outputs.safetensors uses (without "image."/"query.").
+struct Trace {
+  std::map<std::string, torch::Tensor> tensors;
+};
+
+struct Linear {
+  torch::Tensor weight;  // [out, in]
+  torch::Tensor bias;    // [out] or undefined
+  torch::Tensor operator()(const torch::Tensor& x) const { return torch::linear(x, weight, bias); }
+};
+
+struct Norm {
+  torch::Tensor weight;
+  torch::Tensor bias;  // undefined for RMSNorm
+};
+
+struct VisionLayer {
+  Norm norm1, norm2;
+  Linear q, k, v, out, fc1, fc2;
+};
+
+struct TextLayer {
+  Norm input_norm, post_attention_norm;
+  Linear q, k, v, o, gate, up, down;
+};
+
+class Model {
+ public:
+  // Reads every tensor the architecture needs with its expected shape; throws
+  // patchwise::Error naming the missing or mis-shaped tensor.
+  Model(const Checkpoint& checkpoint, const Config& config, torch::ScalarType dtype);
+
+  torch::ScalarType dtype() const { return dtype_; }
+  const Config& config() const { return config_; }
+
+  // Real tiles [n, 3, M, M] (float32) -> image features [n, image_seq_len, text hidden].
+  // Tiles are independent; `chunk` bounds how many run through the tower at once.
+  torch::Tensor image_features(const torch::Tensor& tiles, int chunk = 2, Trace* trace = nullptr) const;
+
+  // Token embeddings [B, L, H] with the `<image>` positions replaced, in order, by the rows of
+  // `features` ([n, seq, H], all images of the batch in sequence order).
+  torch::Tensor merge_inputs(const torch::Tensor& input_ids, const torch::Tensor& features) const;
+
+  // Decoder + head: embeddings [B, L, H] and attention_mask [B, L] (1 real, 0 padding; left
+  // padding as the reference) -> unit vectors [B, L, D] in float32, zero at padding.
+  torch::Tensor embed_sequence(const torch::Tensor& inputs_embeds, const torch::Tensor& attention_mask,
+                               Trace* trace = nullptr) const;
+
+ private:
+  torch::Tensor vision_tower(const torch::Tensor& tiles, Trace* trace) const;
+  torch::Tensor connector(const torch::Tensor& hidden) const;
+  torch::Tensor vision_attention(const VisionLayer& layer, const torch::Tensor& x) const;
+  torch::Tensor text_attention(const TextLayer& layer, const torch::Tensor& x, const torch::Tensor& cos,
+                               const torch::Tensor& sin, const torch::Tensor& mask) const;
+  torch::Tensor rms_norm(const Norm& norm, const torch::Tensor& x) const;
+  torch::Tensor layer_norm(const Norm& norm, const torch::Tensor& x) const;
+
+  Config config_;
+  torch::ScalarType dtype_;
+  torch::Tensor patch_weight_, patch_bias_, position_embedding_, position_ids_;
+  std::vector<VisionLayer> vision_layers_;
+  Norm post_layernorm_;
+  Linear modality_projection_;
+  torch::Tensor embed_tokens_;
+  std::vector<TextLayer> text_layers_;
+  Norm final_norm_;
+  Linear head_;
+};
+
+}  // namespace patchwise::models::idefics3
