@@ -19,7 +19,12 @@ int main(int argc, char** argv) {
   app.add_option("--threads", global.threads, "Worker threads for encoding and search (default: one per core)");
 
   int exit_code = kOk;
+  add_ingest_command(app, global, exit_code);
+  add_search_command(app, global, exit_code);
+  add_list_command(app, global, exit_code);
+  add_remove_command(app, global, exit_code);
   add_info_command(app, global, exit_code);
+  add_encode_command(app, global, exit_code);
   add_bench_command(app, global, exit_code);
 
   try {
