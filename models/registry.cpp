@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "models/lexical/lexical_encoder.h"
+#include "models/starter/starter_encoder.h"
 
 namespace patchwise::models {
 namespace fs = std::filesystem;
@@ -22,6 +23,7 @@ using Factory = std::function<std::unique_ptr<Encoder>(const fs::path& dir)>;
 const std::map<std::string, Factory>& families() {
   static const std::map<std::string, Factory> table = {
       {"patchwise-lexical", [](const fs::path& dir) { return std::make_unique<LexicalEncoder>(dir); }},
+      {"patchwise-starter", [](const fs::path& dir) { return std::make_unique<starter::StarterEncoder>(dir); }},
   };
   return table;
 }
