@@ -28,6 +28,14 @@ class Encoder {
   virtual std::vector<core::PageEmbedding> encode_pages(std::span<const vision::PageImage> pages) = 0;
   // One MultiVector per query, in order; rows are L2-normalized.
   virtual std::vector<core::MultiVector> encode_queries(std::span<const std::string> queries) = 0;
+  // One display label per row encode_queries would produce for `query` (the tokens shown as
+  // chips in explanations). Default: "#0", "#1", ... for `rows` rows.
+  virtual std::vector<std::string> query_token_labels(const std::string& query, std::size_t rows) {
+    (void)query;
+    std::vector<std::string> labels;
+    for (std::size_t i = 0; i < rows; ++i) labels.push_back("#" + std::to_string(i));
+    return labels;
+  }
   // How many pages encode_pages should get at a time for good throughput.
   virtual std::size_t preferred_batch_size() const { return 4; }
 };

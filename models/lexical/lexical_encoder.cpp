@@ -125,4 +125,10 @@ std::vector<core::MultiVector> LexicalEncoder::encode_queries(std::span<const st
   return out;
 }
 
+std::vector<std::string> LexicalEncoder::query_token_labels(const std::string& query, std::size_t rows) {
+  auto words = split_words(query);
+  words.resize(rows);
+  return words;
+}
+
 }  // namespace patchwise::models

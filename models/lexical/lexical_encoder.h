@@ -29,6 +29,7 @@ class LexicalEncoder final : public Encoder {
   EncoderInfo info() const override { return info_; }
   std::vector<core::PageEmbedding> encode_pages(std::span<const vision::PageImage> pages) override;
   std::vector<core::MultiVector> encode_queries(std::span<const std::string> queries) override;
+  std::vector<std::string> query_token_labels(const std::string& query, std::size_t rows) override;
   std::size_t preferred_batch_size() const override { return 16; }
 
   // Lower-cased word pieces of `text`, split at anything that is not a letter or digit

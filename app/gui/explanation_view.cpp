@@ -1,0 +1,132 @@
+#include "app/gui/explanation_view.h"
+
+#include <QButtonGroup>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QScrollArea>
+#include <QSlider>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QToolButton>
+#include <QVBoxLayout>
+#include <algorithm>
+#include <limits>
+
+#include "app/gui/page_view.h"
+
+namespace patchwise::gui {
+
+ExplanationView::ExplanationView(QWidget* parent)
+    : QWidget(parent),
+      page_view_(new PageView),
+      chip_row_(new QWidget),
+      chip_layout_(new QHBoxLayout(chip_row_)),
+      chips_(new QButtonGroup(this)),
+      table_(new QTableWidget(0, 3)),
+      opacity_(new QSlider(Qt::Horizontal)),
+      hover_label_(new QLabel) {
+  chips_->setExclusive(true);
+  chip_layout_->setContentsMargins(0, 0, 0, 0);
+  auto* chip_scroll = new QScrollArea;
+  chip_scroll->setWidget(chip_row_);
+  chip_scroll->setWidgetResizable(true);
+  chip_scroll->setFixedHeight(chip_row_->sizeHint().height() + 24);
+  chip_scroll->setFrameShape(QFrame::NoFrame);
+
+  auto* page_scroll = new QScrollArea;
+  page_scroll->setWidget(page_view_);
+  page_scroll->setAlignment(Qt::AlignCenter);
+
+  table_->setHorizontalHeaderLabels({tr("Token"), tr("Contribution"), tr("Share")});
+  table_->horizontalHeader()->setStretchLastSection(true);
+  table_->verticalHeader()->hide();
+  table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  table_->setSelectionMode(QAbstractItemView::SingleSelection);
+
+  auto* splitter = new QSplitter;
+  splitter->addWidget(page_scroll);
+  splitter->addWidget(table_);
+  splitter->setStretchFactor(0, 3);
+  splitter->setStretchFactor(1, 1);
+
+  opacity_->setRange(0, 100);
+  opacity_->setValue(60);
+  auto* bottom = new QHBoxLayout;
+  bottom->addWidget(new QLabel(tr("Overlay opacity")));
+  bottom->addWidget(opacity_, 1);
+  bottom->addWidget(hover_label_, 1);
+
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(chip_scroll);
+  layout->addWidget(splitter, 1);
+  layout->addLayout(bottom);
+
+  connect(opacity_, &QSlider::valueChanged, this, [this](int v) { page_view_->setOpacity(v / 100.0); });
+  // QButtonGroup treats id -1 as "assign one", so chip ids are token + 1 (0: whole query).
+  connect(chips_, &QButtonGroup::idClicked, this, [this](int id) { selectToken(id - 1); });
+  connect(table_, &QTableWidget::cellClicked, this, [this](int row, int) { selectToken(row); });
+  connect(page_view_, &PageView::cellHovered, this, [this](int cell, float value) {
+    hover_label_->setText(cell < 0 ? QString() : tr("patch %1: similarity %2").arg(cell).arg(value, 0, 'f', 3));
+  });
+}
+
+void ExplanationView::setExplanation(const QImage& page, const core::PatchGrid& grid,
+                                     const core::Explanation& explanation, const QStringList& tokens) {
+  explanation_ = explanation;
+  page_view_->setPage(page, grid);
+  rebuildChips(tokens);
+  fillContributions(tokens);
+  selectToken(-1);
+}
+
+void ExplanationView::rebuildChips(const QStringList& tokens) {
+  for (auto* button : chips_->buttons()) {
+    chips_->removeButton(button);
+    delete button;
+  }
+  auto add_chip = [this](const QString& text, int id) {
+    auto* chip = new QToolButton;
+    chip->setText(text);
+    chip->setCheckable(true);
+    chip->setAutoRaise(true);
+    chips_->addButton(chip, id + 1);
+    chip_layout_->insertWidget(chip_layout_->count(), chip);
+  };
+  add_chip(tr("Whole query"), -1);
+  for (int t = 0; t < int(explanation_.tokens); ++t) add_chip(t < tokens.size() ? tokens[t] : QString("#%1").arg(t), t);
+}
+
+void ExplanationView::fillContributions(const QStringList& tokens) {
+  table_->setRowCount(int(explanation_.tokens));
+  for (int t = 0; t < int(explanation_.tokens); ++t) {
+    const float c = explanation_.contribution[t];
+    const double share = explanation_.score != 0 ? 100.0 * c / explanation_.score : 0.0;
+    table_->setItem(t, 0, new QTableWidgetItem(t < tokens.size() ? tokens[t] : QString("#%1").arg(t)));
+    table_->setItem(t, 1, new QTableWidgetItem(QString::number(c, 'f', 3)));
+    table_->setItem(t, 2, new QTableWidgetItem(QString::number(share, 'f', 1) + " %"));
+  }
+}
+
+std::vector<float> ExplanationView::valuesFor(int token) const {
+  const auto& e = explanation_;
+  std::vector<float> values(e.patches, std::numeric_limits<float>::lowest());
+  for (std::size_t t = 0; t < e.tokens; ++t) {
+    if (token >= 0 && std::size_t(token) != t) continue;
+    for (std::size_t p = 0; p < e.patches; ++p) values[p] = std::max(values[p], e.at(t, p));
+  }
+  return values;
+}
+
+void ExplanationView::selectToken(int token) {
+  if (token < -1 || token >= int(explanation_.tokens)) token = -1;
+  selected_ = token;
+  if (auto* c = chip(token)) c->setChecked(true);
+  page_view_->setCellValues(valuesFor(token));
+  emit tokenSelected(token);
+}
+
+QAbstractButton* ExplanationView::chip(int token) const { return chips_->button(token + 1); }
+
+}  // namespace patchwise::gui
