@@ -10,8 +10,8 @@
 #include <optional>
 
 #include "core/error.h"
+#include "models/idefics3/colidefics3_encoder.h"
 #include "models/lexical/lexical_encoder.h"
-#include "models/starter/starter_encoder.h"
 
 namespace patchwise::models {
 namespace fs = std::filesystem;
@@ -22,8 +22,8 @@ using Factory = std::function<std::unique_ptr<Encoder>(const fs::path& dir)>;
 // One line per model family, keyed by config.json's "model_type".
 const std::map<std::string, Factory>& families() {
   static const std::map<std::string, Factory> table = {
+      {"idefics3", [](const fs::path& dir) { return idefics3::make_colidefics3_encoder(dir); }},
       {"patchwise-lexical", [](const fs::path& dir) { return std::make_unique<LexicalEncoder>(dir); }},
-      {"patchwise-starter", [](const fs::path& dir) { return std::make_unique<starter::StarterEncoder>(dir); }},
   };
   return table;
 }

@@ -9,6 +9,7 @@
 #include "fixture.h"
 #include "models/idefics3/colidefics3_encoder.h"
 #include "models/idefics3/idefics3_config.h"
+#include "models/registry.h"
 
 namespace patchwise::models::idefics3 {
 namespace {
@@ -95,6 +96,12 @@ TEST(ColIdefics3Config, BrokenFolderFailsWithAClearError) {
         << e.what();
   }
   fs::remove_all(dir);
+}
+
+TEST(ColIdefics3Config, RegistryPicksThisEncoderFromModelType) {
+  const auto encoder = load_encoder(testing::fixture_dir().string());
+  EXPECT_EQ(encoder->info().family, "colidefics3");
+  EXPECT_EQ(encoder->info().name, "colidefics3");
 }
 
 }  // namespace
