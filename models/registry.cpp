@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "models/idefics3/colidefics3_encoder.h"
 #include "models/lexical/lexical_encoder.h"
+#include "models/starter/starter_encoder.h"
 
 namespace patchwise::models {
 namespace fs = std::filesystem;
@@ -24,6 +25,7 @@ const std::map<std::string, Factory>& families() {
   static const std::map<std::string, Factory> table = {
       {"idefics3", [](const fs::path& dir) { return idefics3::make_colidefics3_encoder(dir); }},
       {"patchwise-lexical", [](const fs::path& dir) { return std::make_unique<LexicalEncoder>(dir); }},
+      {"patchwise-starter", [](const fs::path& dir) { return std::make_unique<starter::StarterEncoder>(dir); }},
   };
   return table;
 }
