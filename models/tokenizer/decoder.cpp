@@ -1,6 +1,6 @@
 #include "models/tokenizer/decoder.h"
 
-#include <cstdlib>
+#include <optional>
 
 #include "core/error.h"
 #include "models/tokenizer/byte_level.h"
@@ -55,6 +55,22 @@ class ReplaceDecoder final : public Decoder {
   std::string content_;
 };
 
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+// The byte a "<0xNN>" token stands for.
+std::optional<unsigned char> fallback_byte(const std::string& token) {
+  if (token.size() != 6 || !token.starts_with("<0x") || token.back() != '>') return std::nullopt;
+  const int high = hex_digit(token[3]);
+  const int low = hex_digit(token[4]);
+  if (high < 0 || low < 0) return std::nullopt;
+  return static_cast<unsigned char>(high * 16 + low);
+}
+
 // Runs of <0xNN> tokens become their bytes; invalid UTF-8 gives one U+FFFD per byte.
 class ByteFallbackDecoder final : public Decoder {
  public:
@@ -75,14 +91,10 @@ class ByteFallbackDecoder final : public Decoder {
       pending_count = 0;
     };
     for (auto& token : tokens) {
-      if (token.size() == 6 && token.starts_with("<0x") && token.back() == '>') {
-        char* end = nullptr;
-        const auto value = std::strtoul(token.substr(3, 2).c_str(), &end, 16);
-        if (end && *end == '\0') {
-          pending.push_back(static_cast<char>(value));
-          ++pending_count;
-          continue;
-        }
+      if (const auto byte = fallback_byte(token)) {
+        pending.push_back(static_cast<char>(*byte));
+        ++pending_count;
+        continue;
       }
       flush();
       out.push_back(std::move(token));
