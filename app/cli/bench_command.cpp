@@ -44,7 +44,7 @@ struct BenchOptions {
   bool no_torch = false;
   bool no_tiered = false;
   std::size_t candidates = 0;
-  std::size_t first_pass_rows = 16;
+  std::size_t first_pass_rows = 32;
   double memory_fraction = 0.6;
   std::string mmap_dir;  // where a corpus too large for memory is written as an f16 file
   bool json = false;
@@ -510,7 +510,7 @@ void add_bench_command(CLI::App& app, const GlobalOptions& global, int& exit_cod
   cmd->add_flag("--no-torch", options->no_torch, "Skip the libtorch baseline");
   cmd->add_flag("--no-tiered", options->no_tiered, "Skip tiered search");
   cmd->add_option("--candidates", options->candidates, "Tiered: pages reranked exactly (default: the searcher's)");
-  cmd->add_option("--first-pass-rows", options->first_pass_rows, "Tiered: pooled rows per page (default: 16)");
+  cmd->add_option("--first-pass-rows", options->first_pass_rows, "Tiered: pooled rows per page (default: 32)");
   cmd->add_option("--memory-fraction", options->memory_fraction,
                   "Largest share of available memory one corpus may take (default: 0.6)");
   cmd->add_option("--mmap-dir", options->mmap_dir,
