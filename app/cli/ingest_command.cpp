@@ -61,7 +61,10 @@ void print_summary(const IngestSummary& s, const storage::Library& library) {
   if (s.cancelled) std::cout << "cancelled: the library is consistent; run the same command again to resume\n";
   if (!s.failures.empty()) {
     std::cerr << s.failures.size() << " file(s) failed:\n";
-    for (const auto& f : s.failures) std::cerr << "  " << f.path << ": " << f.error << "\n";
+    for (const auto& f : s.failures) {
+      // Errors usually name their file already; add the path only where one does not.
+      std::cerr << "  " << (f.error.find(f.path) == std::string::npos ? f.path + ": " : "") << f.error << "\n";
+    }
   }
 }
 
@@ -85,7 +88,7 @@ void add_ingest_command(CLI::App& app, const GlobalOptions& global, int& exit_co
                   "`info`")
       ->check(CLI::Range(10'000L, 100'000'000L));
   cmd->add_option("--thumbnail-size", args->thumbnail,
-                  "Longest side of the stored JPEG thumbnail in pixels, about 10-20 KiB per page at 256 "
+                  "Longest side of the stored JPEG thumbnail in pixels, a few KiB per page at 256 "
                   "(default: 256; 0 = none)")
       ->check(CLI::Range(0, 2048));
   cmd->add_flag("--remove-missing", args->remove_missing,
