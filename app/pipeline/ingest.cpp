@@ -334,6 +334,7 @@ class Writer {
       return;
     }
     it->second.pages.push_back(std::move(e.page));
+    ++progress_.pages_done;  // counted as they arrive, so a long document moves the bar
   }
 
   void on(DocEnd& d) {
@@ -343,6 +344,7 @@ class Writer {
     pending_.erase(it);
     if (!doc.error.empty()) {
       known_pages_ -= doc.page_count;
+      progress_.pages_done -= std::int64_t(doc.pages.size());
       fail(doc.file, doc.file.path + ": " + doc.error);
       return;
     }
@@ -350,19 +352,20 @@ class Writer {
       library_.write_document(doc.file, model_, doc.pages);
     } catch (const Error& e) {
       known_pages_ -= doc.page_count;
+      progress_.pages_done -= std::int64_t(doc.pages.size());
       fail(doc.file, e.what());
       return;
     }
     ++summary_.counts.files_ingested;
     summary_.pages_written += std::int64_t(doc.pages.size());
     for (const auto& p : doc.pages) summary_.stored_bytes += std::int64_t(p.embedding.bytes() + p.thumbnail_jpeg.size());
-    progress_.pages_done += std::int64_t(doc.pages.size());
     outcome({FileOutcome::Kind::kIngested, doc.file.path, int(doc.pages.size()), {}});
   }
 
   void on(DocFailed& f) {
     if (auto it = pending_.find(f.slot); it != pending_.end()) {
       known_pages_ -= it->second.page_count;
+      progress_.pages_done -= std::int64_t(it->second.pages.size());
       pending_.erase(it);
     } else {
       ++skipped_or_failed_early_;
@@ -464,6 +467,7 @@ IngestSummary ingest(storage::Library& library, models::Encoder& encoder, std::s
       continue;
     }
     writer.handle(std::move(*item));
+    writer.report(false);
   }
   stages.shut_down();
   if (stages.encoder_failure) {

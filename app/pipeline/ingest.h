@@ -26,7 +26,7 @@ struct IngestProgress {
   std::int64_t files_total = 0;
   std::int64_t files_done = 0;  // ingested + skipped + failed
   std::int64_t files_failed = 0;
-  std::int64_t pages_done = 0;      // encoded and written this run
+  std::int64_t pages_done = 0;      // encoded this run, of documents not failed (written when the document completes)
   std::int64_t pages_expected = 0;  // pages to encode: known page counts plus an estimate for unopened files
   double elapsed_s = 0;
   double pages_per_second = 0;
