@@ -3,6 +3,14 @@
 // contract). PDFs go through poppler, scans (PNG, JPEG, TIFF incl. multi-page) through OpenCV.
 // Page indices are 0-based here; users see 1-based page numbers.
 // A Document is not thread-safe: open one per thread (poppler objects are never shared).
+//
+// PDFs: page sizes are the crop box as displayed (a page with /Rotate 90 or 270 has its sides
+// swapped); pixels and word boxes share that frame. Password-protected PDFs are refused.
+// Images: EXIF orientation is NOT applied (the reference Python pipeline does not rotate);
+// grey, alpha (dropped, not composited) and 16-bit images become RGB8; a scan's size in points
+// is pixels * 72 / dpi, with the dpi the file declares (PNG pHYs, JPEG JFIF, TIFF per page)
+// or 150 when it declares none; rendering never upscales a scan (the dpi is ignored), only
+// shrinks it to the pixel budget; words() is empty.
 #include <filesystem>
 #include <memory>
 #include <vector>
@@ -18,6 +26,8 @@ struct PageSize {
 
 // How large to render. The page is rendered at `dpi`, then scaled down (aspect kept) if it
 // would exceed `max_pixels` (width*height). Default: 150 dpi, at most 4 megapixels.
+// max_pixels must be 1..100 million (vision/render_size.h), so no page, however large its
+// declared size, allocates more than 300 MB.
 struct RenderTarget {
   double dpi = 150;
   long max_pixels = 4'000'000;

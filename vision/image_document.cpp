@@ -11,6 +11,7 @@
 #include "vision/backends.h"
 #include "vision/cv_image.h"
 #include "vision/image_dpi.h"
+#include "vision/image_header.h"
 #include "vision/render_size.h"
 
 namespace patchwise::vision {
@@ -92,6 +93,12 @@ class ImageDocument final : public Document {
   cv::Mat read_page(int index) const {
     const std::string where = pages_ > 1 ? page_where(path_, index) : path_.string();
     const std::string what = std::string(file_kind_name(kind_));
+    if (const auto px = declared_pixels(bytes_, kind_, index);
+        px && (long long)px->width * px->height > kMaxDecodedPixels) {
+      throw Error(where + ": the " + what + " image declares " + std::to_string(px->width) + " x " +
+                  std::to_string(px->height) + " pixels, more than the " +
+                  std::to_string(kMaxDecodedPixels / 1'000'000) + " megapixels Patchwise decodes");
+    }
     cv::Mat m;
     try {
       if (kind_ == FileKind::tiff) {

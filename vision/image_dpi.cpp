@@ -3,33 +3,13 @@
 #include <cstring>
 #include <string_view>
 
+#include "vision/byte_reader.h"
+
 namespace patchwise::vision {
 namespace {
 
 constexpr double kInchPerMetre = 0.0254;
 constexpr double kCmPerInch = 2.54;
-
-// Bounds-checked big/little-endian reads; out of range reads as nullopt.
-class Reader {
- public:
-  Reader(std::span<const std::uint8_t> bytes, bool big_endian) : b_(bytes), big_(big_endian) {}
-  std::optional<std::uint32_t> u16(std::size_t at) const { return read(at, 2); }
-  std::optional<std::uint32_t> u32(std::size_t at) const { return read(at, 4); }
-  std::size_t size() const { return b_.size(); }
-
- private:
-  std::optional<std::uint32_t> read(std::size_t at, std::size_t n) const {
-    if (at > b_.size() || b_.size() - at < n) return std::nullopt;
-    std::uint32_t v = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::uint32_t byte = b_[at + (big_ ? i : n - 1 - i)];
-      v = (v << 8) | byte;
-    }
-    return v;
-  }
-  std::span<const std::uint8_t> b_;
-  bool big_;
-};
 
 std::optional<Dpi> plausible(Dpi d) {
   const auto ok = [](double v) { return v >= 10 && v <= 10000; };
@@ -78,14 +58,8 @@ std::optional<double> tiff_rational(const Reader& r, std::size_t entry) {
 std::optional<Dpi> tiff_dpi(std::span<const std::uint8_t> f, int page) {
   if (f.size() < 8) return std::nullopt;
   const Reader r(f, f[0] == 'M');
-  if (r.u16(2) != 42u) return std::nullopt;  // classic TIFF only (not BigTIFF)
-  auto ifd = r.u32(4);
-  for (int i = 0; i < page && ifd && *ifd != 0; ++i) {
-    const auto n = r.u16(*ifd);
-    if (!n) return std::nullopt;
-    ifd = r.u32(std::size_t(*ifd) + 2 + std::size_t(*n) * 12);
-  }
-  if (!ifd || *ifd == 0) return std::nullopt;
+  const auto ifd = tiff_ifd_offset(r, page);
+  if (!ifd) return std::nullopt;
   const auto n = r.u16(*ifd);
   if (!n) return std::nullopt;
   std::optional<double> x, y;

@@ -22,7 +22,8 @@ std::filesystem::path mime_spec_pdf() { return "/usr/share/doc/shared-mime-info/
 ScratchDir::ScratchDir() {
   static std::atomic<int> counter{0};
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const std::string test = info ? std::string(info->test_suite_name()) + "." + info->name() : "vision";
+  std::string test = info ? std::string(info->test_suite_name()) + "." + info->name() : "vision";
+  std::replace(test.begin(), test.end(), '/', '_');  // parameterised tests: "Suite/Test/0"
   dir_ = std::filesystem::temp_directory_path() /
          ("patchwise-vision-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" + test);
   std::filesystem::create_directories(dir_);
