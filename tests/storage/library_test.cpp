@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <random>
 
@@ -287,6 +288,25 @@ TEST(Library, RefusesForeignAndNewerFiles) {
     junk << std::string(8192, 'x');
   }
   EXPECT_THROW(Library(dir / "junk.db"), Error);
+}
+
+}  // namespace
+}  // namespace patchwise::storage
+
+namespace patchwise::storage {
+namespace {
+
+TEST(LibraryPath, FollowsXdgDataHomeThenHome) {
+  const char* old_xdg = std::getenv("XDG_DATA_HOME");
+  const std::string saved = old_xdg ? old_xdg : "";
+  ::setenv("XDG_DATA_HOME", "/data/xdg", 1);
+  EXPECT_EQ(default_library_path(), std::filesystem::path("/data/xdg/patchwise/library.db"));
+  ::unsetenv("XDG_DATA_HOME");
+  const char* home = std::getenv("HOME");
+  if (home && *home) {
+    EXPECT_EQ(default_library_path(), std::filesystem::path(home) / ".local/share/patchwise/library.db");
+  }
+  if (old_xdg) ::setenv("XDG_DATA_HOME", saved.c_str(), 1);
 }
 
 }  // namespace
