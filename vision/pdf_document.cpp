@@ -148,8 +148,8 @@ std::unique_ptr<Document> open_pdf(const std::filesystem::path& path) {
     throw Error(with_poppler_detail(path.string() + ": not a readable PDF (damaged or truncated)"));
   }
   if (doc->is_locked()) {
-    throw Error(path.string() + ": the PDF is password-protected; remove the password (e.g. "
-                                "`qpdf --decrypt`) to index it");
+    throw Error(path.string() + ": the PDF is password-protected; save a copy without the password "
+                                "(e.g. `qpdf --decrypt --password=PASSWORD in.pdf out.pdf`) to index it");
   }
   const int pages = doc->pages();
   if (pages <= 0) {
