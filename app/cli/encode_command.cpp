@@ -4,7 +4,7 @@
 
 #include "app/cli/commands.h"
 #include "app/cli/library_access.h"
-#include "app/cli/safetensors_file.h"
+#include "models/checkpoint/safetensors_writer.h"
 #include "vision/document.h"
 
 namespace patchwise::app {
@@ -18,8 +18,8 @@ struct EncodeArgs {
   long max_pixels = 4'000'000;
 };
 
-void add_tensor(SafetensorsFile& file, const std::string& name, const core::MultiVector& v) {
-  file.add_f32(name, {std::int64_t(v.rows()), std::int64_t(v.dim())}, {v.values().begin(), v.values().end()});
+void add_tensor(models::SafetensorsWriter& file, const std::string& name, const core::MultiVector& v) {
+  file.add(name, models::DType::F32, {std::int64_t(v.rows()), std::int64_t(v.dim())}, std::as_bytes(v.values()));
 }
 
 }  // namespace
@@ -39,7 +39,7 @@ void add_encode_command(CLI::App& app, const GlobalOptions& global, int& exit_co
   cmd->callback([args, &global, &exit_code] {
     if (args->pages.empty() && args->queries.empty()) throw CLI::RequiredError("--pages or --queries");
     const auto encoder = load_model(global);
-    SafetensorsFile file;
+    models::SafetensorsWriter file;
     const vision::RenderTarget target{.dpi = args->dpi, .max_pixels = args->max_pixels};
     for (std::size_t i = 0; i < args->pages.size(); ++i) {
       const auto doc = vision::Document::open(args->pages[i]);
