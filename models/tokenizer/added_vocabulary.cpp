@@ -36,19 +36,19 @@ AddedToken parse_token(const nlohmann::json& entry, std::size_t index) {
 }
 
 const Regex& word_at_end() {
-  static const Regex r(R"(\w$)");
+  static const Regex r(R"(\w\z)", Regex::Flavor::RustRegex);
   return r;
 }
 const Regex& word_at_start() {
-  static const Regex r(R"(^\w)");
+  static const Regex r(R"(^\w)", Regex::Flavor::RustRegex);
   return r;
 }
 const Regex& spaces_at_end() {
-  static const Regex r(R"(\s*$)");
+  static const Regex r(R"(\s*\z)", Regex::Flavor::RustRegex);
   return r;
 }
 const Regex& spaces_at_start() {
-  static const Regex r(R"(^\s*)");
+  static const Regex r(R"(^\s*)", Regex::Flavor::RustRegex);
   return r;
 }
 

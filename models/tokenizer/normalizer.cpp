@@ -13,7 +13,7 @@ namespace {
 class UnicodeForm final : public TextNormalizer {
  public:
   explicit UnicodeForm(unicode::Form form) : form_(form) {}
-  std::string apply(std::string text) const override { return unicode::normalize(text, form_); }
+  std::string apply(std::string text, bool&) const override { return unicode::normalize(text, form_); }
 
  private:
   unicode::Form form_;
@@ -21,21 +21,26 @@ class UnicodeForm final : public TextNormalizer {
 
 class Lowercase final : public TextNormalizer {
  public:
-  std::string apply(std::string text) const override { return unicode::to_lower(text); }
+  std::string apply(std::string text, bool&) const override { return unicode::to_lower(text); }
 };
 
 class StripAccents final : public TextNormalizer {
  public:
-  std::string apply(std::string text) const override { return unicode::strip_marks(text); }
+  std::string apply(std::string text, bool& keeps_start) const override {
+    auto out = unicode::strip_marks(text);
+    if (!text.empty() && !out.empty() && unicode::characters(out)[0] != unicode::characters(text)[0]) keeps_start = false;
+    return out;
+  }
 };
 
 class Replace final : public TextNormalizer {
  public:
   Replace(Regex pattern, std::string content) : pattern_(std::move(pattern)), content_(std::move(content)) {}
-  std::string apply(std::string text) const override {
+  std::string apply(std::string text, bool& keeps_start) const override {
     std::string out;
     std::size_t last = 0;
     for (const auto& [begin, end] : pattern_.find_all(text)) {
+      if (begin == 0 && end > 0 && content_.empty()) keeps_start = false;
       out.append(text, last, begin - last);
       out += content_;
       last = end;
@@ -53,7 +58,7 @@ class Prepend final : public TextNormalizer {
  public:
   explicit Prepend(std::string prefix) : prefix_(std::move(prefix)) {}
   // An empty string stays empty (nothing to prefix).
-  std::string apply(std::string text) const override { return text.empty() ? text : prefix_ + text; }
+  std::string apply(std::string text, bool&) const override { return text.empty() ? text : prefix_ + text; }
 
  private:
   std::string prefix_;
@@ -62,7 +67,7 @@ class Prepend final : public TextNormalizer {
 class Strip final : public TextNormalizer {
  public:
   Strip(bool left, bool right) : left_(left), right_(right) {}
-  std::string apply(std::string text) const override {
+  std::string apply(std::string text, bool& keeps_start) const override {
     const auto chars = unicode::characters(text);
     std::size_t first = 0, last = chars.size();
     if (left_) {
@@ -71,6 +76,7 @@ class Strip final : public TextNormalizer {
     if (right_) {
       while (last > first && unicode::is_whitespace(unicode::decode(chars[last - 1])[0])) --last;
     }
+    if (first > 0) keeps_start = false;
     if (first == last) return {};
     const auto begin = static_cast<std::size_t>(chars[first].data() - text.data());
     const auto end = static_cast<std::size_t>(chars[last - 1].data() + chars[last - 1].size() - text.data());
@@ -84,8 +90,8 @@ class Strip final : public TextNormalizer {
 class Sequence final : public TextNormalizer {
  public:
   explicit Sequence(std::vector<std::unique_ptr<TextNormalizer>> steps) : steps_(std::move(steps)) {}
-  std::string apply(std::string text) const override {
-    for (const auto& step : steps_) text = step->apply(std::move(text));
+  std::string apply(std::string text, bool& keeps_start) const override {
+    for (const auto& step : steps_) text = step->apply(std::move(text), keeps_start);
     return text;
   }
 

@@ -44,7 +44,8 @@ std::vector<Span> cover(std::size_t size, const std::vector<std::pair<std::size_
 }
 
 // Applies the delimiter behavior the way the reference's NormalizedString::split does.
-std::vector<std::string> split_spans(const std::string& text, std::vector<Span> spans, Behavior behavior) {
+std::vector<Piece> split_spans(const Piece& piece, std::vector<Span> spans, Behavior behavior) {
+  const std::string& text = piece.text;
   std::vector<Span> out;
   bool previous_match = false;
   switch (behavior) {
@@ -77,9 +78,9 @@ std::vector<std::string> split_spans(const std::string& text, std::vector<Span> 
       std::reverse(out.begin(), out.end());
       break;
   }
-  std::vector<std::string> pieces;
+  std::vector<Piece> pieces;
   for (const auto& s : out) {
-    if (!s.is_match && s.end > s.begin) pieces.push_back(text.substr(s.begin, s.end - s.begin));
+    if (!s.is_match && s.end > s.begin) pieces.push_back({text.substr(s.begin, s.end - s.begin), piece.at_origin && s.begin == 0});
   }
   return pieces;
 }
@@ -103,8 +104,8 @@ Matcher regex_matcher(Regex regex) {
   return [regex = std::move(regex)](const std::string& text) { return regex.find_all(text); };
 }
 
-void refine(std::vector<std::string>& pieces, const std::function<std::vector<std::string>(const std::string&)>& f) {
-  std::vector<std::string> out;
+void refine(std::vector<Piece>& pieces, const std::function<std::vector<Piece>(const Piece&)>& f) {
+  std::vector<Piece> out;
   for (const auto& piece : pieces) {
     for (auto& p : f(piece)) out.push_back(std::move(p));
   }
@@ -115,9 +116,9 @@ class SplitPre final : public PreTokenizer {
  public:
   SplitPre(Matcher matcher, Behavior behavior, bool invert)
       : matcher_(std::move(matcher)), behavior_(behavior), invert_(invert) {}
-  void apply(std::vector<std::string>& pieces, const PreTokenizeContext&) const override {
-    refine(pieces, [this](const std::string& text) {
-      return split_spans(text, cover(text.size(), matcher_(text), invert_), behavior_);
+  void apply(std::vector<Piece>& pieces) const override {
+    refine(pieces, [this](const Piece& piece) {
+      return split_spans(piece, cover(piece.text.size(), matcher_(piece.text), invert_), behavior_);
     });
   }
 
@@ -131,14 +132,14 @@ class ByteLevelPre final : public PreTokenizer {
  public:
   ByteLevelPre(bool add_prefix_space, bool use_regex)
       : add_prefix_space_(add_prefix_space), regex_(use_regex ? std::optional<Regex>(Regex(byte_level::kGpt2Pattern)) : std::nullopt) {}
-  void apply(std::vector<std::string>& pieces, const PreTokenizeContext&) const override {
-    refine(pieces, [this](const std::string& original) {
-      std::string text = original;
-      if (add_prefix_space_ && !text.starts_with(' ')) text.insert(0, " ");
-      std::vector<std::string> parts =
-          regex_ ? split_spans(text, cover(text.size(), regex_->find_all(text), false), Behavior::Isolated)
-                 : std::vector<std::string>{text};
-      for (auto& p : parts) p = byte_level::encode(p);
+  void apply(std::vector<Piece>& pieces) const override {
+    refine(pieces, [this](const Piece& original) {
+      Piece piece = original;
+      if (add_prefix_space_ && !piece.text.starts_with(' ')) piece.text.insert(0, " ");
+      std::vector<Piece> parts =
+          regex_ ? split_spans(piece, cover(piece.text.size(), regex_->find_all(piece.text), false), Behavior::Isolated)
+                 : std::vector<Piece>{piece};
+      for (auto& p : parts) p.text = byte_level::encode(p.text);
       return parts;
     });
   }
@@ -152,19 +153,19 @@ class MetaspacePre final : public PreTokenizer {
  public:
   MetaspacePre(std::string replacement, std::string scheme, bool split)
       : replacement_(std::move(replacement)), scheme_(std::move(scheme)), split_(split) {}
-  void apply(std::vector<std::string>& pieces, const PreTokenizeContext& context) const override {
+  void apply(std::vector<Piece>& pieces) const override {
     const char32_t marker = unicode::decode(replacement_).at(0);
-    refine(pieces, [&](const std::string& original) {
-      std::string text;
-      for (const char ch : original) {
-        if (ch == ' ') text += replacement_;
-        else text.push_back(ch);
+    refine(pieces, [&](const Piece& original) {
+      Piece piece{std::string(), original.at_origin};
+      for (const char ch : original.text) {
+        if (ch == ' ') piece.text += replacement_;
+        else piece.text.push_back(ch);
       }
-      const bool prepend = scheme_ == "always" || (scheme_ == "first" && context.segment_at_start);
-      if (prepend && !text.starts_with(replacement_)) text.insert(0, replacement_);
-      if (!split_) return std::vector<std::string>{text};
-      const auto matches = char_matcher([marker](char32_t c) { return c == marker; })(text);
-      return split_spans(text, cover(text.size(), matches, false), Behavior::MergedWithNext);
+      const bool prepend = scheme_ == "always" || (scheme_ == "first" && piece.at_origin);
+      if (prepend && !piece.text.starts_with(replacement_)) piece.text.insert(0, replacement_);
+      if (!split_) return std::vector<Piece>{piece};
+      const auto matches = char_matcher([marker](char32_t c) { return c == marker; })(piece.text);
+      return split_spans(piece, cover(piece.text.size(), matches, false), Behavior::MergedWithNext);
     });
   }
 
@@ -177,8 +178,8 @@ class MetaspacePre final : public PreTokenizer {
 class SequencePre final : public PreTokenizer {
  public:
   explicit SequencePre(std::vector<std::unique_ptr<PreTokenizer>> steps) : steps_(std::move(steps)) {}
-  void apply(std::vector<std::string>& pieces, const PreTokenizeContext& context) const override {
-    for (const auto& step : steps_) step->apply(pieces, context);
+  void apply(std::vector<Piece>& pieces) const override {
+    for (const auto& step : steps_) step->apply(pieces);
   }
 
  private:
@@ -224,7 +225,7 @@ std::unique_ptr<PreTokenizer> make_pre_tokenizer(const nlohmann::json& spec) {
   }
   if (type == "Metaspace") return make_metaspace(spec);
   if (type == "Whitespace") {
-    return std::make_unique<SplitPre>(regex_matcher(Regex(R"(\w+|[^\w\s]+)")), Behavior::Removed, true);
+    return std::make_unique<SplitPre>(regex_matcher(Regex(R"(\w+|[^\w\s]+)", Regex::Flavor::RustRegex)), Behavior::Removed, true);
   }
   if (type == "WhitespaceSplit") {
     return std::make_unique<SplitPre>(char_matcher(unicode::is_whitespace), Behavior::Removed, false);

@@ -9,15 +9,18 @@
 
 namespace patchwise::models {
 
-struct PreTokenizeContext {
-  bool segment_at_start = true;  // the segment begins the input (Metaspace prepend_scheme "first")
+// A piece of text being split, and whether it starts at offset 0 of the original input
+// (the reference's Metaspace prepend_scheme "first" only prefixes such a piece).
+struct Piece {
+  std::string text;
+  bool at_origin = false;
 };
 
 class PreTokenizer {
  public:
   virtual ~PreTokenizer() = default;
   // Replaces `pieces` by their refinement; empty pieces are dropped.
-  virtual void apply(std::vector<std::string>& pieces, const PreTokenizeContext& context) const = 0;
+  virtual void apply(std::vector<Piece>& pieces) const = 0;
 };
 
 // nullptr for JSON null. Supported: ByteLevel, Split, Digits, Metaspace, Whitespace,

@@ -63,7 +63,38 @@ bool match_at(const pcre2_code* code, MatchData& md, std::string_view text, std:
 
 }  // namespace
 
-Regex::Regex(std::string_view pattern) : code_(std::make_shared<const Code>(compile(pattern, PCRE2_UCP))) {}
+Regex::Regex(std::string_view pattern, Flavor flavor)
+    : code_(std::make_shared<const Code>(compile(translate(pattern, flavor), PCRE2_UCP))) {}
+
+std::string Regex::translate(std::string_view pattern, Flavor flavor) {
+  const std::string word = flavor == Flavor::RustRegex ? R"(\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\x{200C}\x{200D})"
+                                                       : R"(\p{L}\p{M}\p{Nd}\p{Pc})";
+  std::string out;
+  bool in_class = false;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (c == '\\' && i + 1 < pattern.size()) {
+      const char next = pattern[++i];
+      if (next == 'w') out += in_class ? word : "[" + word + "]";
+      else if (next == 'W' && !in_class) out += "[^" + word + "]";
+      else if (next == 's') out += R"(\p{White_Space})";
+      else if (next == 'S') out += R"(\P{White_Space})";
+      else out += {c, next};
+      continue;
+    }
+    if (c == '[' && !in_class) {
+      in_class = true;
+      out += c;
+      // A ']' right after '[' or '[^' is a literal member, not the end of the class.
+      if (i + 1 < pattern.size() && pattern[i + 1] == '^') out += pattern[++i];
+      if (i + 1 < pattern.size() && pattern[i + 1] == ']') out += pattern[++i];
+      continue;
+    }
+    if (c == ']' && in_class) in_class = false;
+    out += c;
+  }
+  return out;
+}
 
 Regex Regex::literal(std::string_view literal) {
   // PCRE2 allows no Unicode-property option together with PCRE2_LITERAL (none is needed).

@@ -38,23 +38,22 @@ class HfTokenizer final : public Tokenizer {
   std::vector<std::int32_t> encode(std::string_view input, bool add_special_tokens) const override {
     const std::string text = unicode::sanitize_utf8(input);
     std::vector<std::int32_t> ids;
-    bool at_start = true;
+    bool at_origin = true;  // the next raw segment starts at offset 0 of the input
     for (const auto& raw : added_.split(text, /*raw_tokens=*/true)) {
       if (raw.id) {
         ids.push_back(*raw.id);
-        at_start = false;
+        at_origin = false;
         continue;
       }
-      const std::string normalized = normalizer_ ? normalizer_->apply(raw.text) : raw.text;
+      bool keeps_start = true;
+      const std::string normalized = normalizer_ ? normalizer_->apply(raw.text, keeps_start) : raw.text;
+      bool segment_at_origin = at_origin && keeps_start;
       for (const auto& segment : added_.split(normalized, /*raw_tokens=*/false)) {
-        if (segment.id) {
-          ids.push_back(*segment.id);
-        } else {
-          tokenize_segment(segment.text, at_start, ids);
-        }
-        at_start = false;
+        if (segment.id) ids.push_back(*segment.id);
+        else tokenize_segment(Piece{segment.text, segment_at_origin}, ids);
+        segment_at_origin = false;
       }
-      at_start = false;
+      at_origin = false;
     }
     if (add_special_tokens && post_processor_) return post_processor_->single(std::move(ids));
     return ids;
@@ -91,10 +90,10 @@ class HfTokenizer final : public Tokenizer {
   }
 
  private:
-  void tokenize_segment(const std::string& text, bool at_start, std::vector<std::int32_t>& ids) const {
-    std::vector<std::string> words{text};
-    if (pre_tokenizer_) pre_tokenizer_->apply(words, PreTokenizeContext{at_start});
-    for (const auto& word : words) model_.tokenize(word, ids);
+  void tokenize_segment(Piece segment, std::vector<std::int32_t>& ids) const {
+    std::vector<Piece> words{std::move(segment)};
+    if (pre_tokenizer_) pre_tokenizer_->apply(words);
+    for (const auto& word : words) model_.tokenize(word.text, ids);
   }
 
   std::unique_ptr<TextNormalizer> normalizer_;

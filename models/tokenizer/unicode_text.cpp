@@ -221,7 +221,8 @@ std::string to_lower(std::string_view text) {
 std::string strip_marks(std::string_view text) {
   std::string out;
   for (const char32_t c : decode(text)) {
-    if (u_charType(static_cast<UChar32>(c)) != U_NON_SPACING_MARK) append_utf8(out, c);
+    const auto type = u_charType(static_cast<UChar32>(c));
+    if (type != U_NON_SPACING_MARK && type != U_COMBINING_SPACING_MARK && type != U_ENCLOSING_MARK) append_utf8(out, c);
   }
   return out;
 }

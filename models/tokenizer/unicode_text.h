@@ -23,7 +23,7 @@ enum class Form { NFC, NFD, NFKC, NFKD };
 std::string normalize(std::string_view text, Form form);
 // Full Unicode lower-casing (context-sensitive final sigma included), as Rust's to_lowercase.
 std::string to_lower(std::string_view text);
-// Removes non-spacing marks (category Mn), as the StripAccents normalizer does.
+// Removes combining marks (categories Mn, Mc, Me), as the StripAccents normalizer does.
 std::string strip_marks(std::string_view text);
 
 bool is_whitespace(char32_t c);   // Unicode White_Space (Rust char::is_whitespace)

@@ -12,22 +12,33 @@ const shared = path.resolve(process.argv[2] || path.join(repo, '..', 'shared'));
 const dataDir = path.join(repo, 'tests', 'data', 'models');
 const corpus = JSON.parse(fs.readFileSync(path.join(dataDir, 'tokenizer_corpus.json'), 'utf8'));
 
-async function main() {
-  const pkg = require('tokenizers/package.json');
-  for (const [fixture, extra] of Object.entries(corpus.special_by_fixture)) {
-    const file = path.join(shared, 'fixtures', fixture, 'tokenizer.json');
-    const tokenizer = Tokenizer.fromFile(file);
-    const cases = [];
-    for (const text of corpus.shared.concat(extra)) {
-      for (const addSpecialTokens of [false, true]) {
-        const encoding = await tokenizer.encode(text, null, { addSpecialTokens });
-        cases.push({ text, add_special_tokens: addSpecialTokens, ids: Array.from(encoding.getIds()) });
-      }
+const pkg = require('tokenizers/package.json');
+
+async function writeGolden(file, label, texts, target) {
+  const tokenizer = Tokenizer.fromFile(file);
+  const cases = [];
+  for (const text of texts) {
+    for (const addSpecialTokens of [false, true]) {
+      const encoding = await tokenizer.encode(text, null, { addSpecialTokens });
+      cases.push({ text, add_special_tokens: addSpecialTokens, ids: Array.from(encoding.getIds()) });
     }
-    const out = { generator: `tokenizers ${pkg.version} (npm)`, tokenizer: `fixtures/${fixture}/tokenizer.json`, cases };
-    const target = path.join(dataDir, `tokenizer_golden_${fixture}.json`);
-    fs.writeFileSync(target, JSON.stringify(out) + '\n');
-    console.log(`${target}: ${cases.length} cases`);
+  }
+  const out = { generator: `tokenizers ${pkg.version} (npm)`, tokenizer: label, cases };
+  fs.writeFileSync(target, JSON.stringify(out) + '\n');
+  console.log(`${target}: ${cases.length} cases`);
+}
+
+async function main() {
+  for (const [fixture, extra] of Object.entries(corpus.special_by_fixture)) {
+    await writeGolden(path.join(shared, 'fixtures', fixture, 'tokenizer.json'), `fixtures/${fixture}/tokenizer.json`,
+                      corpus.shared.concat(extra), path.join(dataDir, `tokenizer_golden_${fixture}.json`));
+  }
+  // Hand-made tokenizer.json files exercising components no fixture uses (single_word, rstrip,
+  // Metaspace, split behaviours, Roberta/Bert processing, subword prefixes...).
+  for (const [name, extra] of Object.entries(corpus.synthetic)) {
+    const label = `tests/data/models/synthetic_tokenizers/${name}.json`;
+    await writeGolden(path.join(repo, label), label, corpus.shared.concat(extra),
+                      path.join(dataDir, `tokenizer_golden_synthetic_${name}.json`));
   }
 }
 
