@@ -1,5 +1,6 @@
 #include "app/tools/train_starter/crops.h"
 
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
@@ -43,6 +44,25 @@ std::optional<Crop> cut_crop(const vision::PageImage& page, const cv::Mat& gray,
   }
   if (crop.words.size() < min_words) return std::nullopt;
   return crop;
+}
+
+void write_preview(const Crop& crop, int cell_px, const std::filesystem::path& file) {
+  cv::Mat bgr;
+  cv::cvtColor(crop.gray, bgr, cv::COLOR_GRAY2BGR);
+  const int grid = crop.gray.rows / cell_px;
+  cv::Mat taught = bgr.clone();
+  for (const auto& word : crop.words) {
+    for (const auto& cell : models::starter::cells_covered(word.box, cell_px, grid, grid)) {
+      cv::rectangle(taught, cv::Rect(cell.col * cell_px, cell.row * cell_px, cell_px, cell_px),
+                    cv::Scalar(255, 160, 0), cv::FILLED);
+    }
+  }
+  cv::addWeighted(bgr, 0.75, taught, 0.25, 0, bgr);
+  for (const auto& word : crop.words) {
+    cv::rectangle(bgr, cv::Point(int(word.box.x0), int(word.box.y0)), cv::Point(int(word.box.x1), int(word.box.y1)),
+                  cv::Scalar(0, 0, 255), 1);
+  }
+  cv::imwrite(file.string(), bgr);
 }
 
 }  // namespace patchwise::tools

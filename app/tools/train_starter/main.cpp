@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   app.add_option("--eval-pages", o.eval_pages, "Held-out pages for the retrieval check (0: none)")
       ->capture_default_str();
   app.add_flag("--train-text", o.train_text, "Also train the query tower");
+  app.add_option("--preview", o.preview_crops, "Write this many training crops as PNGs and stop");
   app.add_flag("--eval-only", o.eval_only, "Only export and check the current checkpoint");
   CLI11_PARSE(app, argc, argv);
   return patchwise::tools::run_training(o);

@@ -253,6 +253,18 @@ int run_training(const TrainOptions& o) {
     fs::create_directories(o.work);
     const Corpus corpus = gather(o);
 
+    if (o.preview_crops > 0) {
+      std::mt19937_64 rng(o.seed * 1'000'003ull + 1);
+      DocumentCache docs;
+      const auto crops = sample_crops(o, StarterConfig{}, corpus, docs, rng);
+      fs::create_directories(o.work / "preview");
+      for (int i = 0; i < std::min<int>(o.preview_crops, int(crops.size())); ++i) {
+        write_preview(crops[std::size_t(i)], StarterConfig{}.cell_px(),
+                      o.work / "preview" / join({"crop-", std::to_string(i), ".png"}));
+      }
+      log_line(join({"wrote previews to ", (o.work / "preview").string()}));
+      return 0;
+    }
     const int start = load_step(o);
     StarterConfig config;
     if (start > 0) config = models::starter::read_config(checkpoint_dir(o));

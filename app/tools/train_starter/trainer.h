@@ -27,6 +27,7 @@ struct TrainOptions {
   int eval_pages = 40;        // held-out pages for the retrieval check (0: skip it)
   bool train_text = false;    // also train the query tower (else it stays the lexical hashing)
   bool eval_only = false;
+  int preview_crops = 0;      // > 0: write that many crops of step 1 as PNGs to <work>/preview/ and stop
 };
 
 // Returns the process exit code; errors are reported on stderr.
