@@ -37,12 +37,19 @@ float fma_loop(long iterations, float seed) {
   return lanes[0];
 }
 
+// The multiply-adds read a register that changes every iteration (so nothing is hoisted)
+// and feed 12 independent accumulators, as in the int8 kernel.
 int madd_loop(long iterations, int seed) {
-  __m256i a[12];
-  for (int i = 0; i < 12; ++i) a[i] = _mm256_set1_epi32(seed + i);
-  const __m256i m = _mm256_set1_epi16(3);
+  __m256i a[12], b[12];
+  for (int i = 0; i < 12; ++i) {
+    a[i] = _mm256_set1_epi32(seed + i);
+    b[i] = _mm256_set1_epi16(short(seed + 3 * i));
+  }
+  __m256i m = _mm256_set1_epi16(3);
+  const __m256i one = _mm256_set1_epi16(1);
   for (long it = 0; it < iterations; ++it) {
-    for (int i = 0; i < 12; ++i) a[i] = _mm256_add_epi32(a[i], _mm256_madd_epi16(m, a[i]));
+    m = _mm256_add_epi16(m, one);
+    for (int i = 0; i < 12; ++i) a[i] = _mm256_add_epi32(a[i], _mm256_madd_epi16(m, b[i]));
   }
   __m256i s = a[0];
   for (int i = 1; i < 12; ++i) s = _mm256_add_epi32(s, a[i]);
