@@ -4,12 +4,12 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <optional>
 
 #include "core/error.h"
+#include "models/checkpoint/checkpoint.h"
 #include "models/idefics3/colidefics3_encoder.h"
 #include "models/lexical/lexical_encoder.h"
 #include "models/starter/starter_encoder.h"
@@ -30,63 +30,19 @@ const std::map<std::string, Factory>& families() {
   return table;
 }
 
-nlohmann::json read_json(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in) throw Error("cannot read " + file.string());
-  try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(file.string() + " is not valid JSON: " + e.what());
-  }
-}
-
-fs::path hf_hub_cache() {
-  if (const char* c = std::getenv("HF_HUB_CACHE"); c && *c) return c;
-  if (const char* h = std::getenv("HF_HOME"); h && *h) return fs::path(h) / "hub";
-  const char* home = std::getenv("HOME");
-  return fs::path(home ? home : ".") / ".cache" / "huggingface" / "hub";
-}
-
-// models--ORG--NAME/snapshots/<rev>: the revision refs/main names, else the newest snapshot.
-std::optional<fs::path> find_in_hf_cache(const std::string& repo_id) {
-  std::string folder = "models--" + repo_id;
-  for (std::size_t p = folder.find('/'); p != std::string::npos; p = folder.find('/')) {
-    folder.replace(p, 1, "--");
-  }
-  const fs::path repo = hf_hub_cache() / folder;
-  const fs::path snapshots = repo / "snapshots";
-  if (!fs::is_directory(snapshots)) return std::nullopt;
-  if (std::ifstream ref(repo / "refs" / "main"); ref) {
-    std::string rev;
-    std::getline(ref, rev);
-    if (!rev.empty() && fs::is_directory(snapshots / rev)) return snapshots / rev;
-  }
-  std::optional<fs::path> newest;
-  fs::file_time_type newest_time{};
-  for (const auto& entry : fs::directory_iterator(snapshots)) {
-    if (!entry.is_directory()) continue;
-    const auto t = entry.last_write_time();
-    if (!newest || t > newest_time) {
-      newest = entry.path();
-      newest_time = t;
-    }
-  }
-  return newest;
-}
-
 bool looks_like_repo_id(const std::string& spec) {
   return std::count(spec.begin(), spec.end(), '/') == 1 && spec.front() != '/' && spec.front() != '.';
 }
 
 std::string model_type_of(const fs::path& dir) {
   if (fs::exists(dir / "config.json")) {
-    const auto config = read_json(dir / "config.json");
+    const auto config = read_json_file(dir / "config.json");
     if (config.contains("model_type") && config["model_type"].is_string()) return config["model_type"];
     throw Error((dir / "config.json").string() + " has no \"model_type\"");
   }
   if (fs::exists(dir / "adapter_config.json")) {
     // A LoRA adapter: the family is the base checkpoint's.
-    const auto adapter = read_json(dir / "adapter_config.json");
+    const auto adapter = read_json_file(dir / "adapter_config.json");
     const std::string base = adapter.value("base_model_name_or_path", "");
     if (base.empty()) throw Error((dir / "adapter_config.json").string() + " names no base_model_name_or_path");
     return model_type_of(resolve_model_dir(base));
@@ -116,7 +72,7 @@ fs::path resolve_model_dir(const std::string& spec) {
   if (looks_like_repo_id(spec)) {
     if (auto dir = find_in_hf_cache(spec)) return *dir;
     throw Error("model '" + spec + "' is neither a folder nor in the Hugging Face cache at " +
-                hf_hub_cache().string() + " (nothing is downloaded: put the checkpoint there or pass its folder)");
+                default_hf_hub_cache().string() + " (nothing is downloaded: put the checkpoint there or pass its folder)");
   }
   throw Error("model '" + spec + "': no such folder");
 }

@@ -93,6 +93,10 @@ nlohmann::json read_json_file(const std::filesystem::path& path);
 
 // The newest snapshot folder of a Hugging Face repo id ("ORG/NAME") in the hub cache
 // (`cache_dir`, or the default cache when empty), or nullopt. Uses refs/main when present.
+// The local Hugging Face hub cache: $HF_HUB_CACHE, else $HF_HOME/hub, else
+// ~/.cache/huggingface/hub.
+std::filesystem::path default_hf_hub_cache();
+
 std::optional<std::filesystem::path> find_in_hf_cache(std::string_view repo_id,
                                                       const std::filesystem::path& cache_dir = {});
 

@@ -23,7 +23,7 @@ class StarterEncoder final : public Encoder {
   std::vector<core::MultiVector> encode_queries(std::span<const std::string> queries) override;
   std::size_t preferred_batch_size() const override { return 4; }
   // The word pieces of the query, one per row (overrides Encoder's "#i" labels).
-  std::vector<std::string> query_token_labels(const std::string& query, std::size_t rows);
+  std::vector<std::string> query_token_labels(const std::string& query, std::size_t rows) override;
 
  private:
   core::PageEmbedding encode_page(const vision::PageImage& page);
