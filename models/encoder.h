@@ -33,7 +33,7 @@ class Encoder {
   virtual std::vector<std::string> query_token_labels(const std::string& query, std::size_t rows) {
     (void)query;
     std::vector<std::string> labels;
-    for (std::size_t i = 0; i < rows; ++i) labels.push_back("#" + std::to_string(i));
+    for (std::size_t i = 0; i < rows; ++i) labels.push_back(std::string("#").append(std::to_string(i)));
     return labels;
   }
   // How many pages encode_pages should get at a time for good throughput.

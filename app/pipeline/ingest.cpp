@@ -11,7 +11,7 @@
 
 #include "app/pipeline/bounded_queue.h"
 #include "app/pipeline/discover.h"
-#include "app/pipeline/sha256.h"
+#include "core/sha256.h"
 #include "core/error.h"
 #include "models/runtime.h"
 #include "vision/thumbnail.h"
@@ -141,7 +141,7 @@ struct Stages {
         file.content_hash = it->second.file.content_hash;
         return rendered.push(DocSkipped{file, false});
       }
-      file.content_hash = sha256_file(path);
+      file.content_hash = core::sha256_file(path);
       if (current && it->second.file.content_hash == file.content_hash) {
         return rendered.push(DocSkipped{file, true});
       }

@@ -5,11 +5,11 @@
 #include <cctype>
 #include <cmath>
 #include <cstdint>
-#include <fstream>
 #include <iomanip>
 #include <sstream>
 
 #include "core/error.h"
+#include "models/checkpoint/checkpoint.h"
 
 namespace patchwise::models {
 namespace {
@@ -27,14 +27,7 @@ bool is_word_byte(unsigned char c) { return std::isalnum(c) || c >= 0x80; }
 
 LexicalSettings read_settings(const std::filesystem::path& dir) {
   const auto file = dir / "config.json";
-  std::ifstream in(file);
-  if (!in) throw Error("cannot read " + file.string());
-  nlohmann::json config;
-  try {
-    config = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(file.string() + " is not valid JSON: " + e.what());
-  }
+  const nlohmann::json config = read_json_file(file);
   LexicalSettings s;
   s.dim = config.value("dim", s.dim);
   s.ngram = config.value("ngram", s.ngram);

@@ -1,4 +1,4 @@
-#include "app/pipeline/sha256.h"
+#include "core/sha256.h"
 
 #include <bit>
 #include <cstring>
@@ -7,7 +7,7 @@
 
 #include "core/error.h"
 
-namespace patchwise::app {
+namespace patchwise::core {
 namespace {
 
 constexpr std::array<std::uint32_t, 64> kRound = {
@@ -119,4 +119,4 @@ std::string sha256_file(const std::filesystem::path& path) {
   return Sha256::hex(h.finish());
 }
 
-}  // namespace patchwise::app
+}  // namespace patchwise::core

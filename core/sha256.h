@@ -8,7 +8,7 @@
 #include <span>
 #include <string>
 
-namespace patchwise::app {
+namespace patchwise::core {
 
 class Sha256 {
  public:
@@ -29,4 +29,4 @@ std::string sha256_hex(std::span<const std::byte> data);
 // Throws patchwise::Error naming the file if it cannot be read.
 std::string sha256_file(const std::filesystem::path& path);
 
-}  // namespace patchwise::app
+}  // namespace patchwise::core
