@@ -17,6 +17,7 @@ inline const std::filesystem::path kLexicalModel =
 // Real PDFs installed by .ci/install-deps.
 inline const std::filesystem::path kTasnPdf = "/usr/share/doc/libtasn1-doc/libtasn1.pdf";
 inline const std::filesystem::path kMimePdf = "/usr/share/doc/shared-mime-info/shared-mime-info-spec.pdf";
+inline const std::filesystem::path kFontconfigPdfGz = "/usr/share/doc/fontconfig/fontconfig-user.pdf.gz";
 
 class Cli {
  public:
