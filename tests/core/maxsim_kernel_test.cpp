@@ -1,6 +1,7 @@
 // Every kernel (each storage form x each instruction set this CPU runs) against the
 // double-precision reference, on random shapes including 1-row pages, 1-token queries,
 // token counts that are not multiples of 8 and dims that are not multiples of 8 or 16.
+#include "tests/core/random_vectors.h"
 #include "core/maxsim_kernel.h"
 
 #include <gtest/gtest.h>
@@ -13,13 +14,8 @@
 namespace patchwise::core {
 namespace {
 
-MultiVector random_unit_rows(std::size_t rows, std::size_t dim, std::mt19937& rng) {
-  std::normal_distribution<float> n;
-  MultiVector m(rows, dim);
-  for (float& x : m.values()) x = n(rng);
-  m.normalize_rows();
-  return m;
-}
+using test::random_unit_rows;
+
 
 std::vector<KernelIsa> runnable_isas() {
   std::vector<KernelIsa> isas{KernelIsa::scalar};

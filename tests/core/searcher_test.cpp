@@ -1,3 +1,4 @@
+#include "tests/core/random_vectors.h"
 #include "core/searcher.h"
 
 #include <gtest/gtest.h>
@@ -12,13 +13,8 @@
 namespace patchwise::core {
 namespace {
 
-MultiVector random_unit_rows(std::size_t rows, std::size_t dim, std::mt19937& rng) {
-  std::normal_distribution<float> n;
-  MultiVector m(rows, dim);
-  for (float& x : m.values()) x = n(rng);
-  m.normalize_rows();
-  return m;
-}
+using test::random_unit_rows;
+
 
 TEST(Searcher, RanksLikeTheReferenceAndExplainsTheScore) {
   std::mt19937 rng(7);

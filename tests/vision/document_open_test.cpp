@@ -15,16 +15,7 @@ namespace {
 using ::testing::HasSubstr;
 using testing::data_file;
 using testing::ScratchDir;
-
-std::string open_error(const std::filesystem::path& path) {
-  try {
-    Document::open(path);
-  } catch (const Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected patchwise::Error opening " << path;
-  return {};
-}
+using testing::open_error;
 
 TEST(DocumentOpen, MissingFileIsNamed) {
   const std::string message = open_error("/nonexistent/folder/report.pdf");

@@ -16,16 +16,7 @@ namespace {
 using ::testing::HasSubstr;
 using testing::data_file;
 using testing::ScratchDir;
-
-std::string open_error(const std::filesystem::path& path) {
-  try {
-    Document::open(path);
-  } catch (const Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected patchwise::Error opening " << path;
-  return {};
-}
+using testing::open_error;
 
 void expect_rgb(const PageImage& image, int x, int y, int r, int g, int b, int tolerance = 0) {
   const std::uint8_t* p = image.pixel(x, y);

@@ -10,6 +10,9 @@
 
 #include <unistd.h>
 
+#include "core/error.h"
+#include "vision/document.h"
+
 namespace patchwise::vision::testing {
 
 std::filesystem::path data_file(const std::string& name) {
@@ -90,6 +93,16 @@ PageImage solid_page(int width, int height, std::uint8_t r, std::uint8_t g, std:
     page.rgb[i + 2] = b;
   }
   return page;
+}
+
+std::string open_error(const std::filesystem::path& path) {
+  try {
+    Document::open(path);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "expected patchwise::Error opening " << path;
+  return {};
 }
 
 }  // namespace patchwise::vision::testing

@@ -34,6 +34,10 @@ class ScratchDir {
 
 std::vector<std::uint8_t> read_bytes(const std::filesystem::path& path);
 
+// The message of the patchwise::Error that Document::open(path) throws; a test failure (and
+// "") if it opens.
+std::string open_error(const std::filesystem::path& path);
+
 // Mean of (R+G+B)/3 over the pixels a normalised rectangle covers.
 double mean_brightness(const PageImage& image, const core::NormRect& box);
 // Darkest (R+G+B)/3 inside a normalised rectangle.
