@@ -12,29 +12,9 @@ namespace {
 
 using torch::indexing::Slice;
 
-class Loader {
- public:
-  Loader(const Checkpoint& checkpoint, torch::ScalarType dtype) : checkpoint_(checkpoint), dtype_(dtype) {}
-
-  torch::Tensor get(const std::string& name, std::vector<std::int64_t> shape) const {
-    return checkpoint_.get(name, std::move(shape), dtype_).contiguous();
-  }
-  Linear linear(const std::string& prefix, std::int64_t out, std::int64_t in, bool bias) const {
-    Linear l{get(prefix + ".weight", {out, in}), {}};
-    if (bias) l.bias = get(prefix + ".bias", {out});
-    return l;
-  }
-  Norm norm(const std::string& prefix, std::int64_t dim, bool bias) const {
-    // Norm weights stay float32: the norms run in float32 and cast at the end.
-    Norm n{checkpoint_.get(prefix + ".weight", {dim}, torch::kFloat32), {}};
-    if (bias) n.bias = checkpoint_.get(prefix + ".bias", {dim}, torch::kFloat32);
-    return n;
-  }
-
- private:
-  const Checkpoint& checkpoint_;
-  torch::ScalarType dtype_;
-};
+using transformer::append;
+using transformer::record;
+using Loader = transformer::WeightLoader;
 
 // Position ids of a fully valid tile, computed like Idefics3VisionEmbeddings (fractional
 // coordinates bucketised against the boundaries 1/side .. (side-1)/side), in torch so the
@@ -46,17 +26,6 @@ torch::Tensor full_tile_position_ids(int side) {
   return (buckets.unsqueeze(1) * side + buckets.unsqueeze(0)).flatten();
 }
 
-void record(Trace* trace, const std::string& name, const torch::Tensor& t) {
-  if (trace) trace->tensors[name] = t.to(torch::kFloat32).clone();
-}
-
-void append(Trace* trace, const std::string& name, const torch::Tensor& t) {
-  if (!trace) return;
-  auto& slot = trace->tensors[name];
-  const auto value = t.to(torch::kFloat32);
-  slot = slot.defined() ? torch::cat({slot, value}) : value.clone();
-}
-
 }  // namespace
 
 Model::Model(const Checkpoint& checkpoint, const Config& config, torch::ScalarType dtype)
@@ -65,24 +34,8 @@ Model::Model(const Checkpoint& checkpoint, const Config& config, torch::ScalarTy
     throw Error("ColIdefics3 runs in float32 or bfloat16 only");
   }
   const Loader load(checkpoint, dtype);
-  const auto& v = config.vision;
-  const std::string vp = "model.vision_model.";
-  patch_weight_ = load.get(vp + "embeddings.patch_embedding.weight", {v.hidden, 3, v.patch, v.patch});
-  patch_bias_ = load.get(vp + "embeddings.patch_embedding.bias", {v.hidden});
-  const int positions = v.patches_per_side() * v.patches_per_side();
-  position_embedding_ = load.get(vp + "embeddings.position_embedding.weight", {positions, v.hidden});
-  position_ids_ = full_tile_position_ids(v.patches_per_side());
-  for (int i = 0; i < v.layers; ++i) {
-    const std::string p = vp + "encoder.layers." + std::to_string(i) + ".";
-    vision_layers_.push_back({load.norm(p + "layer_norm1", v.hidden, true), load.norm(p + "layer_norm2", v.hidden, true),
-                              load.linear(p + "self_attn.q_proj", v.hidden, v.hidden, true),
-                              load.linear(p + "self_attn.k_proj", v.hidden, v.hidden, true),
-                              load.linear(p + "self_attn.v_proj", v.hidden, v.hidden, true),
-                              load.linear(p + "self_attn.out_proj", v.hidden, v.hidden, true),
-                              load.linear(p + "mlp.fc1", v.intermediate, v.hidden, true),
-                              load.linear(p + "mlp.fc2", v.hidden, v.intermediate, true)});
-  }
-  post_layernorm_ = load.norm(vp + "post_layernorm", v.hidden, true);
+  vision_tower_ = std::make_unique<siglip::SiglipTower>(
+      load, "model.vision_model.", config.vision, full_tile_position_ids(config.vision.patches_per_side()));
 
   const auto& t = config.text;
   modality_projection_ = load.linear("model.connector.modality_projection.proj", t.hidden, config.connector_in(), false);
@@ -111,50 +64,8 @@ Model::Model(const Checkpoint& checkpoint, const Config& config, torch::ScalarTy
   head_ = load.linear("linear", head_shape[0], t.hidden, true);
 }
 
-torch::Tensor Model::layer_norm(const Norm& norm, const torch::Tensor& x) const {
-  const auto y = torch::layer_norm(x.to(torch::kFloat32), {x.size(-1)}, norm.weight, norm.bias,
-                                   config_.vision.layer_norm_eps);
-  return y.to(dtype_);
-}
-
 torch::Tensor Model::rms_norm(const Norm& norm, const torch::Tensor& x) const {
-  auto h = x.to(torch::kFloat32);
-  const auto variance = h.pow(2).mean(-1, /*keepdim=*/true);
-  h = h * torch::rsqrt(variance + config_.text.rms_norm_eps);
-  // Llama multiplies the weight in the activation dtype, after the cast.
-  return norm.weight.to(dtype_) * h.to(dtype_);
-}
-
-torch::Tensor Model::vision_attention(const VisionLayer& layer, const torch::Tensor& x) const {
-  const auto n = x.size(0);
-  const auto len = x.size(1);
-  const int heads = config_.vision.heads;
-  const int head_dim = config_.vision.hidden / heads;
-  auto split = [&](const torch::Tensor& t) { return t.view({n, len, heads, head_dim}).transpose(1, 2); };
-  const auto q = split(layer.q(x));
-  const auto k = split(layer.k(x));
-  const auto v = split(layer.v(x));
-  auto scores = torch::matmul(q, k.transpose(2, 3)) * std::pow(static_cast<double>(head_dim), -0.5);
-  const auto weights = torch::softmax(scores, -1, torch::kFloat32).to(dtype_);
-  const auto out = torch::matmul(weights, v).transpose(1, 2).reshape({n, len, heads * head_dim});
-  return layer.out(out);
-}
-
-torch::Tensor Model::vision_tower(const torch::Tensor& tiles, Trace* trace) const {
-  const auto& v = config_.vision;
-  auto x = torch::conv2d(tiles.to(dtype_), patch_weight_, patch_bias_, v.patch);
-  x = x.flatten(2).transpose(1, 2);
-  x = x + position_embedding_.index_select(0, position_ids_).unsqueeze(0);
-  append(trace, "vision_embeddings", x);
-  for (std::size_t i = 0; i < vision_layers_.size(); ++i) {
-    const auto& layer = vision_layers_[i];
-    x = x + vision_attention(layer, layer_norm(layer.norm1, x));
-    x = x + layer.fc2(torch::gelu(layer.fc1(layer_norm(layer.norm2, x)), "tanh"));
-    if (i == 0) append(trace, "vision_layer0_out", x);
-  }
-  x = layer_norm(post_layernorm_, x);
-  append(trace, "vision_last_hidden_state", x);
-  return x;
+  return transformer::rms_norm(norm, x, config_.text.rms_norm_eps, dtype_);
 }
 
 torch::Tensor Model::connector(const torch::Tensor& hidden) const {
@@ -178,7 +89,7 @@ torch::Tensor Model::image_features(const torch::Tensor& tiles, int chunk, Trace
   std::vector<torch::Tensor> parts;
   for (std::int64_t begin = 0; begin < tiles.size(0); begin += std::max(chunk, 1)) {
     const auto end = std::min<std::int64_t>(begin + std::max(chunk, 1), tiles.size(0));
-    const auto out = connector(vision_tower(tiles.index({Slice(begin, end)}), trace));
+    const auto out = connector(vision_tower_->forward(tiles.index({Slice(begin, end)}), trace));
     append(trace, "connector_out", out);
     parts.push_back(out);
   }
@@ -206,25 +117,12 @@ torch::Tensor Model::text_attention(const TextLayer& layer, const torch::Tensor&
   auto q = layer.q(x).view({b, len, t.heads, t.head_dim}).transpose(1, 2);
   auto k = layer.k(x).view({b, len, t.kv_heads, t.head_dim}).transpose(1, 2);
   auto v = layer.v(x).view({b, len, t.kv_heads, t.head_dim}).transpose(1, 2);
-  auto rotate_half = [&](const torch::Tensor& y) {
-    const auto halves = y.chunk(2, -1);
-    return torch::cat({-halves[1], halves[0]}, -1);
-  };
-  q = q * cos + rotate_half(q) * sin;
-  k = k * cos + rotate_half(k) * sin;
+  q = q * cos + transformer::rotate_half(q) * sin;
+  k = k * cos + transformer::rotate_half(k) * sin;
   const int group = t.heads / t.kv_heads;
-  if (group > 1) {
-    auto repeat = [&](const torch::Tensor& y) {
-      return y.unsqueeze(2).expand({b, t.kv_heads, group, len, t.head_dim}).reshape({b, t.heads, len, t.head_dim});
-    };
-    k = repeat(k);
-    v = repeat(v);
-  }
-  auto scores = torch::matmul(q, k.transpose(2, 3)) * std::pow(static_cast<double>(t.head_dim), -0.5);
-  scores = scores.to(torch::kFloat32) + mask;
-  const auto weights = torch::softmax(scores, -1).to(dtype_);
-  const auto out = torch::matmul(weights, v).transpose(1, 2).reshape({b, len, t.heads * t.head_dim});
-  return layer.o(out);
+  const auto out = transformer::attention(q, transformer::repeat_kv(k, group), transformer::repeat_kv(v, group), mask,
+                                          std::pow(static_cast<double>(t.head_dim), -0.5));
+  return layer.o(out.transpose(1, 2).reshape({b, len, t.heads * t.head_dim}));
 }
 
 torch::Tensor Model::embed_sequence(const torch::Tensor& inputs_embeds, const torch::Tensor& attention_mask,

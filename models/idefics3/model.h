@@ -4,40 +4,21 @@
 // never change; forward calls keep no state. Attention is matmul + softmax in float32 (libtorch
 // 1.13 has no fused attention); with dtype bf16 the matmuls run in bf16, while softmax,
 // LayerNorm/RMSNorm statistics and the L2 norm are computed in float32, as the reference does.
-#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <torch/torch.h>
 
 #include "models/idefics3/idefics3_config.h"
-
-namespace patchwise::models {
-class Checkpoint;
-}
+#include "models/siglip/siglip_tower.h"
+#include "models/transformer/layers.h"
 
 namespace patchwise::models::idefics3 {
 
-// Intermediate tensors by the names expected/outputs.safetensors uses (without "image."/"query.").
-struct Trace {
-  std::map<std::string, torch::Tensor> tensors;
-};
-
-struct Linear {
-  torch::Tensor weight;  // [out, in]
-  torch::Tensor bias;    // [out] or undefined
-  torch::Tensor operator()(const torch::Tensor& x) const { return torch::linear(x, weight, bias); }
-};
-
-struct Norm {
-  torch::Tensor weight;
-  torch::Tensor bias;  // undefined for RMSNorm
-};
-
-struct VisionLayer {
-  Norm norm1, norm2;
-  Linear q, k, v, out, fc1, fc2;
-};
+using transformer::Linear;
+using transformer::Norm;
+using transformer::Trace;
 
 struct TextLayer {
   Norm input_norm, post_attention_norm;
@@ -67,19 +48,14 @@ class Model {
                                Trace* trace = nullptr) const;
 
  private:
-  torch::Tensor vision_tower(const torch::Tensor& tiles, Trace* trace) const;
   torch::Tensor connector(const torch::Tensor& hidden) const;
-  torch::Tensor vision_attention(const VisionLayer& layer, const torch::Tensor& x) const;
   torch::Tensor text_attention(const TextLayer& layer, const torch::Tensor& x, const torch::Tensor& cos,
                                const torch::Tensor& sin, const torch::Tensor& mask) const;
   torch::Tensor rms_norm(const Norm& norm, const torch::Tensor& x) const;
-  torch::Tensor layer_norm(const Norm& norm, const torch::Tensor& x) const;
 
   Config config_;
   torch::ScalarType dtype_;
-  torch::Tensor patch_weight_, patch_bias_, position_embedding_, position_ids_;
-  std::vector<VisionLayer> vision_layers_;
-  Norm post_layernorm_;
+  std::unique_ptr<siglip::SiglipTower> vision_tower_;
   Linear modality_projection_;
   torch::Tensor embed_tokens_;
   std::vector<TextLayer> text_layers_;
