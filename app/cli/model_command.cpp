@@ -64,8 +64,8 @@ void check_model(const CheckArgs& args, const GlobalOptions& global) {
             << "dimension: " << info.dim << "\n"
             << "fingerprint: " << info.fingerprint << "\n"
             << "loaded in: " << load_seconds << " s\n";
-  const std::string page = "Letter page at " + std::to_string(static_cast<int>(args.dpi)) + " dpi (" +
-                           std::to_string(width) + "x" + std::to_string(height) + " px)";
+  const std::string page = "Letter page at " + std::to_string(static_cast<int>(args.dpi)) + " dpi, " +
+                           std::to_string(width) + "x" + std::to_string(height) + " px";
   if (vectors) {
     std::cout << "vectors per page: " << *vectors << " (" << page << ")\n"
               << "bytes per page: " << human_bytes(double(*vectors * bytes_per_vector))
