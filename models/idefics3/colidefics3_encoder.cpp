@@ -99,10 +99,10 @@ ColIdefics3Encoder::ColIdefics3Encoder(const fs::path& dir, EncoderOptions optio
   model_ = guarded("loading", [&] { return std::make_unique<Model>(checkpoint, config_, options_.dtype); });
   config_ = model_->config();
 
-  // The compute dtype changes the vectors slightly, so it is part of the fingerprint.
+  // The compute dtype is left out on purpose: bf16 vectors stay within cosine 0.98 of float32
+  // ones (a test checks), so a library ingested in one dtype is searchable in the other.
   const std::string settings = describe_settings(config_) + "\ntokenizer " +
-                               std::to_string(fnv1a(file_bytes(checkpoint.dir() / "tokenizer.json"))) +
-                               "\ndtype " + transformer::dtype_name(options_.dtype);
+                               std::to_string(fnv1a(file_bytes(checkpoint.dir() / "tokenizer.json")));
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx",
                 static_cast<unsigned long long>(fnv1a(settings, fnv1a(checkpoint.fingerprint()))));
