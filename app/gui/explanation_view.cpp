@@ -5,12 +5,14 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSlider>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "app/gui/page_view.h"
@@ -20,6 +22,7 @@ namespace patchwise::gui {
 ExplanationView::ExplanationView(QWidget* parent)
     : QWidget(parent),
       page_view_(new PageView),
+      page_scroll_(new QScrollArea),
       chip_row_(new QWidget),
       chip_layout_(new QHBoxLayout(chip_row_)),
       chips_(new QButtonGroup(this)),
@@ -34,9 +37,8 @@ ExplanationView::ExplanationView(QWidget* parent)
   chip_scroll->setFixedHeight(chip_row_->sizeHint().height() + 24);
   chip_scroll->setFrameShape(QFrame::NoFrame);
 
-  auto* page_scroll = new QScrollArea;
-  page_scroll->setWidget(page_view_);
-  page_scroll->setAlignment(Qt::AlignCenter);
+  page_scroll_->setWidget(page_view_);
+  page_scroll_->setAlignment(Qt::AlignCenter);
 
   table_->setHorizontalHeaderLabels({tr("Token"), tr("Contribution"), tr("Share")});
   table_->horizontalHeader()->setStretchLastSection(true);
@@ -46,7 +48,7 @@ ExplanationView::ExplanationView(QWidget* parent)
   table_->setSelectionMode(QAbstractItemView::SingleSelection);
 
   auto* splitter = new QSplitter;
-  splitter->addWidget(page_scroll);
+  splitter->addWidget(page_scroll_);
   splitter->addWidget(table_);
   splitter->setStretchFactor(0, 3);
   splitter->setStretchFactor(1, 1);
@@ -63,7 +65,14 @@ ExplanationView::ExplanationView(QWidget* parent)
   layout->addWidget(splitter, 1);
   layout->addLayout(bottom);
 
-  connect(opacity_, &QSlider::valueChanged, this, [this](int v) { page_view_->setOpacity(v / 100.0); });
+  connect(opacity_, &QSlider::valueChanged, this, [this](int v) {
+    page_view_->setOpacity(v / 100.0);
+    emit opacityChanged(v / 100.0);
+  });
+  connect(page_view_, &PageView::panned, this, [this](QPoint delta) {
+    page_scroll_->horizontalScrollBar()->setValue(page_scroll_->horizontalScrollBar()->value() - delta.x());
+    page_scroll_->verticalScrollBar()->setValue(page_scroll_->verticalScrollBar()->value() - delta.y());
+  });
   // QButtonGroup treats id -1 as "assign one", so chip ids are token + 1 (0: whole query).
   connect(chips_, &QButtonGroup::idClicked, this, [this](int id) { selectToken(id - 1); });
   connect(table_, &QTableWidget::cellClicked, this, [this](int row, int) { selectToken(row); });
@@ -125,6 +134,19 @@ void ExplanationView::selectToken(int token) {
   if (auto* c = chip(token)) c->setChecked(true);
   page_view_->setCellValues(valuesFor(token));
   emit tokenSelected(token);
+}
+
+void ExplanationView::setOverlayOpacity(double opacity) { opacity_->setValue(int(std::lround(opacity * 100))); }
+
+double ExplanationView::overlayOpacity() const { return opacity_->value() / 100.0; }
+
+void ExplanationView::zoomBy(double factor) { page_view_->setZoom(page_view_->zoom() * factor); }
+
+void ExplanationView::fitPage() {
+  const QImage& page = page_view_->page();
+  if (page.isNull()) return;
+  const QSize room = page_scroll_->viewport()->size() - QSize(4, 4);
+  page_view_->setZoom(std::min(double(room.width()) / page.width(), double(room.height()) / page.height()));
 }
 
 QAbstractButton* ExplanationView::chip(int token) const { return chips_->button(token + 1); }

@@ -13,6 +13,7 @@ class QAbstractButton;
 class QButtonGroup;
 class QHBoxLayout;
 class QLabel;
+class QScrollArea;
 class QSlider;
 class QTableWidget;
 
@@ -31,6 +32,10 @@ class ExplanationView : public QWidget {
                       const QStringList& tokens);
   void selectToken(int token);  // -1: the whole query
   int selectedToken() const { return selected_; }
+  void setOverlayOpacity(double opacity);  // 0..1
+  double overlayOpacity() const;
+  void zoomBy(double factor);
+  void fitPage();  // the whole page in the visible area
 
   PageView* pageView() const { return page_view_; }
   QAbstractButton* chip(int token) const;  // -1: the "whole query" chip
@@ -38,6 +43,7 @@ class ExplanationView : public QWidget {
 
  signals:
   void tokenSelected(int token);
+  void opacityChanged(double opacity);
 
  private:
   void rebuildChips(const QStringList& tokens);
@@ -45,6 +51,7 @@ class ExplanationView : public QWidget {
   std::vector<float> valuesFor(int token) const;
 
   PageView* page_view_;
+  QScrollArea* page_scroll_;
   QWidget* chip_row_;
   QHBoxLayout* chip_layout_;
   QButtonGroup* chips_;
