@@ -388,13 +388,14 @@ core::Corpus Library::load_corpus(std::string_view fingerprint) const {
   return corpus;
 }
 
-std::optional<PageRef> Library::page(std::int64_t page_id) const {
-  sql::Statement st(*db_,
-                    "SELECT p.id, p.document_id, d.path, p.number, p.width_pt, p.height_pt, p.render_dpi, "
-                    "p.render_max_pixels, p.render_width, p.render_height FROM pages p "
-                    "JOIN documents d ON d.id = p.document_id WHERE p.id = ?1");
-  st.bind(1, page_id);
-  if (!st.step()) return std::nullopt;
+namespace {
+
+constexpr std::string_view kPageColumns =
+    "SELECT p.id, p.document_id, d.path, p.number, p.width_pt, p.height_pt, p.render_dpi, "
+    "p.render_max_pixels, p.render_width, p.render_height FROM pages p "
+    "JOIN documents d ON d.id = p.document_id ";
+
+PageRef read_page(const sql::Statement& st) {
   PageRef r;
   r.page_id = st.int64(0);
   r.document_id = st.int64(1);
@@ -404,6 +405,28 @@ std::optional<PageRef> Library::page(std::int64_t page_id) const {
   r.height_pt = st.real(5);
   r.render = {st.real(6), st.int64(7), int(st.int64(8)), int(st.int64(9))};
   return r;
+}
+
+}  // namespace
+
+std::optional<PageRef> Library::page(std::int64_t page_id) const {
+  sql::Statement st(*db_, std::string(kPageColumns) + "WHERE p.id = ?1");
+  st.bind(1, page_id);
+  if (!st.step()) return std::nullopt;
+  return read_page(st);
+}
+
+std::optional<PageRef> Library::page_at(std::string_view path, int number) const {
+  sql::Statement st(*db_, std::string(kPageColumns) + "WHERE d.path = ?1 AND p.number = ?2");
+  st.bind(1, path).bind(2, std::int64_t(number));
+  if (!st.step()) return std::nullopt;
+  return read_page(st);
+}
+
+std::int64_t Library::data_version() const {
+  sql::Statement st(*db_, "PRAGMA data_version");
+  st.step();
+  return st.int64(0);
 }
 
 std::optional<core::PageEmbedding> Library::embedding(std::int64_t page_id, std::string_view fingerprint) const {

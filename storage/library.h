@@ -196,6 +196,8 @@ class Library {
   core::Corpus load_corpus(std::string_view fingerprint) const;
   // nullopt if the page was removed meanwhile (e.g. by a concurrent ingest).
   std::optional<PageRef> page(std::int64_t page_id) const;
+  // Page `number` (1-based) of the document stored at `path`; nullopt if there is none.
+  std::optional<PageRef> page_at(std::string_view path, int number) const;
   std::optional<core::PageEmbedding> embedding(std::int64_t page_id, std::string_view fingerprint) const;
   std::vector<std::byte> thumbnail(std::int64_t page_id) const;
   std::string page_text(std::int64_t page_id) const;
@@ -210,6 +212,11 @@ class Library {
   // ready document has exactly page_count pages numbered 1..n, every vector blob has the
   // size its row count says). Returns the problems found, one per line; empty when sound.
   std::vector<std::string> check() const;
+
+  // A number that changes whenever another connection (thread or process) commits a change
+  // to the library (SQLite's PRAGMA data_version): cheap, for readers that cache what they
+  // loaded and want to know when to reload.
+  std::int64_t data_version() const;
 
  private:
   std::int64_t ensure_model(const ModelKey& model);
