@@ -31,17 +31,27 @@ ExplanationView::ExplanationView(QWidget* parent)
       hover_label_(new QLabel) {
   chips_->setExclusive(true);
   chip_layout_->setContentsMargins(0, 0, 0, 0);
+  chip_layout_->addStretch(1);  // chips line up on the left, inserted before this
+  // Chips look like chips: rounded, and the selected one filled with the overlay's hot colour.
+  chip_row_->setStyleSheet(
+      "QToolButton { border: 1px solid #9a9a9a; border-radius: 10px; padding: 2px 10px; background: #f4f4f4; }"
+      "QToolButton:hover { border-color: #505050; }"
+      "QToolButton:checked { background: #d81e1e; color: white; border-color: #a01010; font-weight: bold; }");
   auto* chip_scroll = new QScrollArea;
   chip_scroll->setWidget(chip_row_);
   chip_scroll->setWidgetResizable(true);
-  chip_scroll->setFixedHeight(chip_row_->sizeHint().height() + 24);
+  chip_scroll->setFixedHeight(40);
   chip_scroll->setFrameShape(QFrame::NoFrame);
 
   page_scroll_->setWidget(page_view_);
   page_scroll_->setAlignment(Qt::AlignCenter);
 
   table_->setHorizontalHeaderLabels({tr("Token"), tr("Contribution"), tr("Share")});
-  table_->horizontalHeader()->setStretchLastSection(true);
+  table_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+  table_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+  table_->horizontalHeader()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
+  table_->setMinimumWidth(260);
+  table_->setToolTip(tr("Each query token's best similarity on this page; the score is their sum"));
   table_->verticalHeader()->hide();
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -49,7 +59,12 @@ ExplanationView::ExplanationView(QWidget* parent)
 
   auto* splitter = new QSplitter;
   splitter->addWidget(page_scroll_);
-  splitter->addWidget(table_);
+  auto* why = new QWidget;
+  auto* why_layout = new QVBoxLayout(why);
+  why_layout->setContentsMargins(0, 0, 0, 0);
+  why_layout->addWidget(new QLabel(tr("<b>Why this page</b> — each token's best match")));
+  why_layout->addWidget(table_, 1);
+  splitter->addWidget(why);
   splitter->setStretchFactor(0, 3);
   splitter->setStretchFactor(1, 1);
 
@@ -101,7 +116,7 @@ void ExplanationView::rebuildChips(const QStringList& tokens) {
     chip->setCheckable(true);
     chip->setAutoRaise(true);
     chips_->addButton(chip, id + 1);
-    chip_layout_->insertWidget(chip_layout_->count(), chip);
+    chip_layout_->insertWidget(chip_layout_->count() - 1, chip);
   };
   add_chip(tr("Whole query"), -1);
   for (int t = 0; t < int(explanation_.tokens); ++t) add_chip(t < tokens.size() ? tokens[t] : QString("#%1").arg(t), t);

@@ -45,7 +45,9 @@ QIcon thumbnail_icon(const QImage& image) {
     painter.setPen(QColor(160, 160, 160));
     painter.drawRect(QRect(at, scaled.size()).adjusted(0, 0, -1, -1));
   }
-  return QIcon(canvas);
+  QIcon icon(canvas);
+  icon.addPixmap(canvas, QIcon::Selected);  // the selection frame shows it; the page stays untinted
+  return icon;
 }
 
 }  // namespace
@@ -107,6 +109,7 @@ QWidget* MainWindow::buildSearchTab() {
   results_->setUniformItemSizes(true);
   results_->setSelectionMode(QAbstractItemView::SingleSelection);
   results_->installEventFilter(this);
+  results_->setMinimumWidth(2 * results_->gridSize().width() + 30);  // two columns of pages
   connect(results_, &QListWidget::currentRowChanged, this, &MainWindow::openResult);
   connect(results_, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) {
     openResult(results_->row(item));

@@ -15,6 +15,7 @@
 #include "app/gui/gui_settings.h"
 #include "app/gui/library_panel.h"
 #include "app/gui/main_window.h"
+#include "app/gui/model_panel.h"
 #include "app/gui/page_panel.h"
 #include "app/gui/page_view.h"
 #include "tests/gui/gui_test_support.h"
@@ -137,11 +138,18 @@ class MainWindowTest : public QObject {
   void writesScreenshots() {
     auto* view = window_->pagePanel()->explanation();
     QTest::mouseClick(view->chip(1), Qt::LeftButton);  // "revenue"
+    auto* page = view->pageView();
+    QTest::mouseMove(page, page->cellRect(page->hottestCell().value()).center().toPoint());  // the hover readout
     QTest::qWait(50);
     const QString dir = gui_test::screenshot_dir();
     QVERIFY(window_->grab().save(dir + "/main_window_results.png"));
     QVERIFY(window_->pagePanel()->grab().save(dir + "/page_view_token.png"));
     QVERIFY(QImage(dir + "/main_window_results.png").width() >= 1000);
+    window_->tabs()->setCurrentWidget(window_->libraryPanel());
+    QVERIFY(window_->grab().save(dir + "/library_tab.png"));
+    window_->tabs()->setCurrentWidget(window_->modelPanel());
+    QVERIFY(window_->grab().save(dir + "/model_tab.png"));
+    window_->tabs()->setCurrentIndex(0);
   }
 
   void settingsArePersistedOnClose() {
