@@ -16,6 +16,7 @@
 #include "app/gui/library_panel.h"
 #include "app/gui/main_window.h"
 #include "app/gui/model_panel.h"
+#include "app/gui/open_original.h"
 #include "app/gui/page_panel.h"
 #include "app/gui/page_view.h"
 #include "tests/gui/gui_test_support.h"
@@ -110,6 +111,21 @@ class MainWindowTest : public QObject {
     }
   }
 
+  void everyResultOpens() {
+    QSignalSpy pages(window_->controller(), &gui::SearchController::pageReady);
+    const int count = window_->results()->count();
+    for (int row = 1; row < count; ++row) {  // row 0 is open already
+      window_->results()->setCurrentRow(row);
+      QTRY_COMPARE_WITH_TIMEOUT(pages.count(), row, 10000);
+      const auto& d = window_->pagePanel()->details();
+      QCOMPARE(d.result.page_id, window_->shownResults().items[row].page_id);
+      QVERIFY2(d.error.isEmpty(), qPrintable(d.error));
+      QVERIFY(!d.image.isNull());
+    }
+    window_->results()->setCurrentRow(0);
+    QTRY_COMPARE_WITH_TIMEOUT(pages.count(), count, 10000);
+  }
+
   void tokenChipsPutTheHottestOverlayCellOnTheBestPatch() {
     auto* view = window_->pagePanel()->explanation();
     const auto& e = window_->pagePanel()->details().explanation;
@@ -150,6 +166,27 @@ class MainWindowTest : public QObject {
     window_->tabs()->setCurrentWidget(window_->modelPanel());
     QVERIFY(window_->grab().save(dir + "/model_tab.png"));
     window_->tabs()->setCurrentIndex(0);
+  }
+
+  void removingADocumentTakesItOutOfTheResults() {
+    auto* library = window_->libraryPanel();
+    library->removeDocuments({QString::fromStdString((docs() / "memo.pdf").string())});
+    QTRY_COMPARE_WITH_TIMEOUT(library->documents()->rowCount(), 3, 5000);
+    QSignalSpy results(window_->controller(), &gui::SearchController::results);
+    window_->search("seating plan");
+    QTRY_COMPARE_WITH_TIMEOUT(results.count(), 1, 10000);
+    for (const auto& item : window_->shownResults().items) QVERIFY(!item.path.endsWith("memo.pdf"));
+  }
+
+  void openOriginalPassesThePageToKnownViewers() {
+    const auto evince = gui::viewer_command("org.gnome.Evince.desktop", "/d/a.pdf", 3);
+    QVERIFY(evince.has_value());
+    QCOMPARE(*evince, (QStringList{"evince", "--page-index=3", "/d/a.pdf"}));
+    QCOMPARE(gui::viewer_command("okularApplication_pdf.desktop", "/d/a.pdf", 2).value(),
+             (QStringList{"okular", "--page", "2", "/d/a.pdf"}));
+    QCOMPARE(gui::viewer_command("org.pwmt.zathura.desktop", "/d/a.pdf", 5).value(),
+             (QStringList{"zathura", "--page=5", "/d/a.pdf"}));
+    QVERIFY(!gui::viewer_command("firefox.desktop", "/d/a.pdf", 2).has_value());
   }
 
   void settingsArePersistedOnClose() {
