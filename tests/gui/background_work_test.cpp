@@ -53,14 +53,7 @@ class BackgroundWorkTest : public QObject {
  private slots:
   void init() {
     dir_ = std::make_unique<test::TempDir>("patchwise-gui-bg");
-    controller_ = std::make_unique<gui::SearchController>(library());
-    controller_->loadEncoder("slow pixel encoder", [this] {
-      return std::make_unique<gui_test::SlowEncoder>(page_delay_, query_delay_);
-    });
-    QTRY_VERIFY_WITH_TIMEOUT(controller_->modelReady(), 10000);
-    panel_ = std::make_unique<gui::LibraryPanel>(controller_.get());
-    panel_->ingestOptions().render = {.dpi = 40, .max_pixels = 500'000};
-    panel_->ingestOptions().render_threads = 1;
+    start_with_current_delays();
   }
 
   void cleanup() {
@@ -153,14 +146,14 @@ class BackgroundWorkTest : public QObject {
   void aStaleSearchNeverReplacesANewerOne() {
     page_delay_ = 0ms;
     query_delay_ = 300ms;
-    reload_with_current_delays();
+    start_with_current_delays();
     gui_test::make_documents(docs(), {"report.pdf", "memo.pdf"});
     ingestAndWait(docs());
 
     QSignalSpy results(controller_.get(), &gui::SearchController::results);
     QSignalSpy dropped(controller_.get(), &gui::SearchController::staleDropped);
     const auto first = controller_->search("quarterly revenue", 5);
-    QTest::qWait(100);  // the worker is now encoding the first query
+    QTRY_COMPARE_WITH_TIMEOUT(queries_started_->load(), 1, 5000);  // the worker is encoding the first query
     const auto second = controller_->search("seating plan", 5);
     QTRY_COMPARE_WITH_TIMEOUT(results.count(), 1, 5000);
     QCOMPARE(results.at(0).at(0).value<gui::SearchResults>().generation, second);
@@ -181,16 +174,20 @@ class BackgroundWorkTest : public QObject {
   std::filesystem::path library() const { return dir_->path() / "library.db"; }
   std::filesystem::path docs() const { return dir_->path() / "docs"; }
 
-  void reload_with_current_delays() {
+  // A controller whose model is the slow encoder with page_delay_ and query_delay_, and a
+  // library panel on it.
+  void start_with_current_delays() {
     panel_.reset();
     controller_.reset();
+    queries_started_->store(0);
     controller_ = std::make_unique<gui::SearchController>(library());
     controller_->loadEncoder("slow pixel encoder", [this] {
-      return std::make_unique<gui_test::SlowEncoder>(page_delay_, query_delay_);
+      return std::make_unique<gui_test::SlowEncoder>(page_delay_, query_delay_, queries_started_);
     });
     QTRY_VERIFY_WITH_TIMEOUT(controller_->modelReady(), 10000);
     panel_ = std::make_unique<gui::LibraryPanel>(controller_.get());
     panel_->ingestOptions().render = {.dpi = 40, .max_pixels = 500'000};
+    panel_->ingestOptions().render_threads = 1;
   }
 
   void ingestAndWait(const std::filesystem::path& folder) {
@@ -204,6 +201,7 @@ class BackgroundWorkTest : public QObject {
   std::unique_ptr<gui::LibraryPanel> panel_;
   std::chrono::milliseconds page_delay_ = 60ms;
   std::chrono::milliseconds query_delay_ = 0ms;
+  std::shared_ptr<std::atomic<int>> queries_started_ = std::make_shared<std::atomic<int>>(0);
 };
 
 QTEST_MAIN(BackgroundWorkTest)

@@ -4,8 +4,10 @@
 // screenshots go.
 #include <QDir>
 #include <QString>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <thread>
 
 #include "tests/support/pixel_encoder.h"
@@ -40,10 +42,12 @@ inline QString screenshot_dir() {
 }
 
 // The pixel test encoder, `page_delay` slower per page and `query_delay` per query batch.
+// `queries_started` (optional) counts the encode_queries calls begun.
 class SlowEncoder final : public models::Encoder {
  public:
-  SlowEncoder(std::chrono::milliseconds page_delay, std::chrono::milliseconds query_delay)
-      : page_delay_(page_delay), query_delay_(query_delay) {}
+  SlowEncoder(std::chrono::milliseconds page_delay, std::chrono::milliseconds query_delay,
+              std::shared_ptr<std::atomic<int>> queries_started = nullptr)
+      : page_delay_(page_delay), query_delay_(query_delay), queries_started_(std::move(queries_started)) {}
 
   models::EncoderInfo info() const override { return inner_.info(); }
   std::vector<core::PageEmbedding> encode_pages(std::span<const vision::PageImage> pages) override {
@@ -51,6 +55,7 @@ class SlowEncoder final : public models::Encoder {
     return inner_.encode_pages(pages);
   }
   std::vector<core::MultiVector> encode_queries(std::span<const std::string> queries) override {
+    if (queries_started_) ++*queries_started_;
     std::this_thread::sleep_for(query_delay_);
     return inner_.encode_queries(queries);
   }
@@ -60,6 +65,7 @@ class SlowEncoder final : public models::Encoder {
   test::PixelEncoder inner_;
   std::chrono::milliseconds page_delay_;
   std::chrono::milliseconds query_delay_;
+  std::shared_ptr<std::atomic<int>> queries_started_;
 };
 
 }  // namespace patchwise::gui_test
