@@ -171,6 +171,7 @@ void MainWindow::showModel(const ModelSummary& summary) {
   if (!summary.error.isEmpty()) {
     model_label_->setText(tr("no model"));
     statusBar()->showMessage(tr("Model not loaded: %1").arg(summary.error));
+    tabs_->setCurrentWidget(model_panel_);  // where another one can be chosen
     return;
   }
   model_label_->setText(tr("%1 · %2-d · %3 pages")
