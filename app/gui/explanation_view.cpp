@@ -6,6 +6,7 @@
 #include <QLabel>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QShortcut>
 #include <QSlider>
 #include <QSplitter>
 #include <QTableWidget>
@@ -84,6 +85,16 @@ ExplanationView::ExplanationView(QWidget* parent)
     page_view_->setOpacity(v / 100.0);
     emit opacityChanged(v / 100.0);
   });
+  // Keyboard: Alt+Right / Alt+Left step through the chips (whole query, then each token).
+  auto step = [this](int by) {
+    const int chips = int(explanation_.tokens) + 1;
+    selectToken((selected_ + 1 + by + chips) % chips - 1);
+  };
+  auto* next = new QShortcut(QKeySequence(Qt::ALT | Qt::Key_Right), this);
+  auto* previous = new QShortcut(QKeySequence(Qt::ALT | Qt::Key_Left), this);
+  for (auto* s : {next, previous}) s->setContext(Qt::WindowShortcut);
+  connect(next, &QShortcut::activated, this, [step] { step(1); });
+  connect(previous, &QShortcut::activated, this, [step] { step(-1); });
   connect(page_view_, &PageView::panned, this, [this](QPoint delta) {
     page_scroll_->horizontalScrollBar()->setValue(page_scroll_->horizontalScrollBar()->value() - delta.x());
     page_scroll_->verticalScrollBar()->setValue(page_scroll_->verticalScrollBar()->value() - delta.y());

@@ -1,7 +1,8 @@
 #pragma once
 // "Why this page": the page with its similarity overlay, the query's tokens as selectable
 // chips (one token, or the whole query = max over tokens), each token's contribution to the
-// score, an opacity control, and the similarity under the pointer.
+// score, an opacity control, and the similarity under the pointer. Alt+Right / Alt+Left step
+// through the chips.
 #include <QImage>
 #include <QStringList>
 #include <QWidget>
