@@ -87,11 +87,12 @@ void add_search_command(CLI::App& app, const GlobalOptions& global, int& exit_co
                   "text, json, or trec (qid Q0 PATH#PAGE RANK SCORE patchwise; default: text)")
       ->check(CLI::IsMember({"text", "json", "trec"}));
   cmd->add_flag("--exact", args->exact,
-                "Score every page exactly (brute-force MaxSim). Default: libraries of " +
-                    std::to_string(kTieredMinPages) +
-                    " pages or more are searched tiered: a compact first pass (32 pooled int8 vectors per\n"
-                    "page, cached next to the library) picks candidates that are then scored exactly; it\n"
-                    "found the same top 10 as --exact on synthetic ColPali-size corpora (core/bench/README.md)");
+                "Score every page exactly (brute-force MaxSim over all pages). Default: a library with\n"
+                "at least " + std::to_string(kTieredMinPages) +
+                    " pages for the model is searched tiered: a first pass over 32 pooled int8 vectors\n"
+                    "per page (cached next to the library) picks 400 candidates, which are then scored\n"
+                    "exactly; scores are always exact, only a page the first pass misses can be left out\n"
+                    "(recall figures: core/bench/README.md)");
   cmd->callback([args, &global, &exit_code] {
     if (args->query.empty() && args->queries_file.empty()) {
       throw CLI::RequiredError("a QUERY or --queries FILE.jsonl");

@@ -1,9 +1,13 @@
 #include "app/search/first_pass_cache.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <optional>
 #include <system_error>
+#include <unordered_set>
 
 #include "core/corpus_file.h"
 #include "core/error.h"
@@ -25,6 +29,14 @@ bool covers(const core::Corpus& cached, const core::Corpus& corpus, const core::
   return true;
 }
 
+// Pages of `corpus` that `cached` does not hold.
+std::size_t missing_pages(const core::Corpus& cached, const core::Corpus& corpus) {
+  const std::unordered_set<std::int64_t> known(cached.ids().begin(), cached.ids().end());
+  std::size_t missing = 0;
+  for (const std::int64_t id : corpus.ids()) missing += known.count(id) ? 0 : 1;
+  return missing;
+}
+
 std::optional<core::Corpus> map_if_readable(const std::filesystem::path& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return std::nullopt;
@@ -36,7 +48,10 @@ std::optional<core::Corpus> map_if_readable(const std::filesystem::path& path) {
 }
 
 void save_quietly(const core::Corpus& first_pass, const std::filesystem::path& path) {
-  const std::filesystem::path aside = path.string() + ".tmp";
+  // A name of this process and call's own: two searches writing at once never share a file.
+  static std::atomic<unsigned> calls{0};
+  const std::filesystem::path aside =
+      path.string() + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(calls++);
   try {
     core::save_corpus(first_pass, aside);
     std::filesystem::rename(aside, path);
@@ -66,7 +81,13 @@ core::Corpus load_first_pass(const std::filesystem::path& library, const std::st
   if (cached && covers(*cached, corpus, options)) return std::move(*cached);
   const core::Corpus* reuse = previous ? previous : (cached ? &*cached : nullptr);
   core::Corpus built = core::build_first_pass(corpus, options, reuse);
-  save_quietly(built, path);
+  // While a library grows (a search after each ingested document) the file is rewritten only
+  // once it lacks a twentieth of the pages: a new process pools at most that many again.
+  const std::size_t stale = cached ? missing_pages(*cached, corpus) : corpus.page_count();
+  if (!cached || stale >= std::max<std::size_t>(1, corpus.page_count() / 20) ||
+      cached->page_count() > corpus.page_count()) {
+    save_quietly(built, path);
+  }
   return built;
 }
 
