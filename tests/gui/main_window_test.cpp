@@ -178,6 +178,30 @@ class MainWindowTest : public QObject {
     for (const auto& item : window_->shownResults().items) QVERIFY(!item.path.endsWith("memo.pdf"));
   }
 
+  void aModelThatFailsToLoadIsReportedAndAnotherCanBeChosen() {
+    QSignalSpy loaded(window_->controller(), &gui::SearchController::modelLoaded);
+    emit window_->modelPanel()->modelRequested("/nonexistent/checkpoint");
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 10000);
+    QVERIFY(!window_->controller()->model().error.isEmpty());
+    QVERIFY(!window_->controller()->modelReady());
+    QCOMPARE(window_->tabs()->currentWidget(), static_cast<QWidget*>(window_->modelPanel()));
+    QVERIFY(!window_->libraryPanel()->addInputs({QString::fromStdString(docs().string())}));  // no model, no ingest
+
+    emit window_->modelPanel()->modelRequested(QString::fromStdString(gui_test::lexical_model().string()));
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 2, 10000);
+    QVERIFY(window_->controller()->modelReady());
+    QVERIFY(window_->controller()->model().pages > 0);  // the pages ingested before are found again
+  }
+
+  void withoutALibraryOptionTheCliLibraryIsUsed() {
+    gui::GuiSettings settings;
+    settings.model = QString::fromStdString(gui_test::lexical_model().string());
+    MainWindow other(settings);
+    QCOMPARE(other.controller()->libraryPath(), storage::default_library_path());
+    QCOMPARE(other.controller()->libraryPath(), dir_->path() / "data" / "patchwise" / "library.db");
+    QTRY_VERIFY_WITH_TIMEOUT(other.controller()->modelReady(), 10000);
+  }
+
   void openOriginalPassesThePageToKnownViewers() {
     const auto evince = gui::viewer_command("org.gnome.Evince.desktop", "/d/a.pdf", 3);
     QVERIFY(evince.has_value());
