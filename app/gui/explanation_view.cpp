@@ -95,6 +95,7 @@ ExplanationView::ExplanationView(QWidget* parent)
   for (auto* s : {next, previous}) s->setContext(Qt::WindowShortcut);
   connect(next, &QShortcut::activated, this, [step] { step(1); });
   connect(previous, &QShortcut::activated, this, [step] { step(-1); });
+  connect(page_view_, &PageView::zoomChanged, this, &ExplanationView::zoomChanged);
   connect(page_view_, &PageView::panned, this, [this](QPoint delta) {
     page_scroll_->horizontalScrollBar()->setValue(page_scroll_->horizontalScrollBar()->value() - delta.x());
     page_scroll_->verticalScrollBar()->setValue(page_scroll_->verticalScrollBar()->value() - delta.y());

@@ -45,6 +45,7 @@ class ExplanationView : public QWidget {
  signals:
   void tokenSelected(int token);
   void opacityChanged(double opacity);
+  void zoomChanged(double zoom);  // PageView's zoom: shown pixels per page-image pixel
 
  private:
   void rebuildChips(const QStringList& tokens);

@@ -82,6 +82,8 @@ MainWindow::MainWindow(GuiSettings settings, QWidget* parent)
 
   connect(controller_, &SearchController::results, this, &MainWindow::showResults);
   connect(controller_, &SearchController::pageReady, page_panel_, &PagePanel::showPage);
+  connect(controller_, &SearchController::pageRendered, page_panel_, &PagePanel::showSharperPage);
+  connect(page_panel_, &PagePanel::sharperPageWanted, controller_, &SearchController::renderPage);
   connect(controller_, &SearchController::modelLoaded, this, &MainWindow::showModel);
   connect(model_panel_, &ModelPanel::modelRequested, this, &MainWindow::requestModel);
   connect(library_panel_, &LibraryPanel::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 8000); });

@@ -5,16 +5,28 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QScreen>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "app/gui/explanation_view.h"
 #include "app/gui/open_original.h"
+#include "app/gui/page_view.h"
 
 namespace patchwise::gui {
 
 PagePanel::PagePanel(QWidget* parent)
-    : QWidget(parent), title_(new QLabel), note_(new QLabel), open_(new QPushButton(tr("Open original"))), view_(new ExplanationView) {
+    : QWidget(parent),
+      title_(new QLabel),
+      note_(new QLabel),
+      open_(new QPushButton(tr("Open original"))),
+      view_(new ExplanationView),
+      sharpen_(new QTimer(this)) {
+  sharpen_->setSingleShot(true);
+  sharpen_->setInterval(250);
+  connect(sharpen_, &QTimer::timeout, this, [this] { emit sharperPageWanted(details_.result, wanted_dpi_); });
+  connect(view_, &ExplanationView::zoomChanged, this, &PagePanel::zoomed);
   title_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   note_->setWordWrap(true);
   note_->hide();
@@ -75,8 +87,30 @@ void PagePanel::showPage(const PageDetails& details) {
   note_->setText(details.note);
   note_->setVisible(!details.note.isEmpty());
   open_->setEnabled(true);
+  sharpen_->stop();
+  shown_dpi_ = details.dpi;
+  sharpest_ = false;
   view_->setExplanation(details.image, details.explanation.grid, details.explanation.explanation, details.tokens);
   view_->fitPage();
+}
+
+// Pages are rendered at twice the screen's resolution; zoomed in further, one page pixel
+// would cover several screen pixels, so the page is rendered again at the zoom's resolution.
+void PagePanel::zoomed(double zoom) {
+  const double scale = zoom * devicePixelRatioF();  // screen pixels per image pixel
+  if (shown_dpi_ <= 0 || sharpest_ || scale <= 1.05) return;
+  wanted_dpi_ = std::min(shown_dpi_ * scale, 1200.0);
+  sharpen_->start();
+}
+
+void PagePanel::showSharperPage(std::int64_t page_id, double dpi, const QImage& image) {
+  if (page_id != details_.result.page_id || image.isNull() || shown_dpi_ <= 0) return;
+  if (image.width() <= view_->pageView()->page().width()) {
+    sharpest_ = true;  // the budget or the scan's own pixels are the limit
+    return;
+  }
+  shown_dpi_ = dpi;
+  view_->pageView()->replaceImage(image);
 }
 
 void PagePanel::openOriginal() {

@@ -45,6 +45,16 @@ void PageView::setZoom(double zoom) {
   resize(sizeHint());
   updateGeometry();
   update();
+  emit zoomChanged(zoom_);
+}
+
+void PageView::replaceImage(const QImage& sharper) {
+  if (page_.isNull() || sharper.isNull()) return;
+  zoom_ *= double(page_.width()) / sharper.width();
+  page_ = sharper;
+  resize(sizeHint());
+  updateGeometry();
+  update();
 }
 
 void PageView::setTilesOnly(bool tiles_only) {

@@ -19,6 +19,9 @@ class PageView : public QWidget {
   explicit PageView(QWidget* parent = nullptr);
 
   void setPage(const QImage& page, const core::PatchGrid& grid);
+  // The same page with more pixels (rendered again for a higher zoom): what is shown keeps its
+  // size and its overlay.
+  void replaceImage(const QImage& sharper);
   // One value per grid cell (NaN: cell not shown). Colours span the shown values' min..max.
   void setCellValues(std::vector<float> values);
   void setOpacity(double opacity);  // 0..1; Default: 0.6
@@ -41,6 +44,7 @@ class PageView : public QWidget {
  signals:
   void cellHovered(int cell, float value);  // cell -1: the pointer left every cell
   void panned(QPoint delta);                 // the page was dragged by delta (screen pixels)
+  void zoomChanged(double zoom);
 
  protected:
   void paintEvent(QPaintEvent* event) override;

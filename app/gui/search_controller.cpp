@@ -28,11 +28,13 @@ class SearchWorker : public QObject {
  public:
   SearchWorker(SearchController* controller, std::filesystem::path library,
                std::shared_ptr<std::atomic<std::uint64_t>> latest_search,
-               std::shared_ptr<std::atomic<std::uint64_t>> latest_page)
+               std::shared_ptr<std::atomic<std::uint64_t>> latest_page,
+               std::shared_ptr<std::atomic<std::uint64_t>> latest_render)
       : controller_(controller),
         library_path_(std::move(library)),
         latest_search_(std::move(latest_search)),
-        latest_page_(std::move(latest_page)) {}
+        latest_page_(std::move(latest_page)),
+        latest_render_(std::move(latest_render)) {}
 
   void loadModel(const QString& spec) {
     loadEncoder(spec, [spec]() -> std::unique_ptr<models::Encoder> {
@@ -99,11 +101,23 @@ class SearchWorker : public QObject {
       if (!service_) throw Error("no model is loaded");
       d.explanation = service_->explain(query.toStdString(), result.page_id);
       for (const auto& label : d.explanation.token_labels) d.tokens << QString::fromStdString(label);
-      d.image = render(d.explanation.page, dpi, d.note);
+      d.image = renderOrThumbnail(d.explanation.page, dpi, d.note);
+      d.dpi = d.note.isEmpty() ? dpi : 0;
     } catch (const std::exception& e) {
       d.error = QString::fromStdString(e.what());
     }
     post([c = controller_, d = std::move(d)]() mutable { c->deliverPage(std::move(d)); });
+  }
+
+  void renderPage(std::uint64_t generation, const ResultItem& result, double dpi) {
+    if (generation != latest_render_->load()) return;
+    QImage image;
+    try {
+      image = render(result.path.toStdString(), result.page, dpi);
+    } catch (const std::exception&) {
+      return;  // the page shown stays; it was rendered (or its thumbnail shown) before
+    }
+    post([c = controller_, generation, id = result.page_id, dpi, image] { c->deliverRender(generation, id, dpi, image); });
   }
 
  private:
@@ -135,11 +149,15 @@ class SearchWorker : public QObject {
     }
   }
 
+  static QImage render(const std::string& path, int number, double dpi) {
+    const auto document = vision::Document::open(path);
+    return to_qimage(document->render(number - 1, {.dpi = dpi, .max_pixels = kScreenPixelBudget}));
+  }
+
   // The page from its file at `dpi`; the stored thumbnail when the file cannot be rendered.
-  QImage render(const storage::PageRef& page, double dpi, QString& note) const {
+  QImage renderOrThumbnail(const storage::PageRef& page, double dpi, QString& note) const {
     try {
-      const auto document = vision::Document::open(page.path);
-      return to_qimage(document->render(page.number - 1, {.dpi = dpi, .max_pixels = kScreenPixelBudget}));
+      return render(page.path, page.number, dpi);
     } catch (const std::exception& e) {
       note = QObject::tr("Showing the stored thumbnail: %1").arg(QString::fromStdString(e.what()));
       return thumbnail(page);
@@ -150,6 +168,7 @@ class SearchWorker : public QObject {
   const std::filesystem::path library_path_;
   std::shared_ptr<std::atomic<std::uint64_t>> latest_search_;
   std::shared_ptr<std::atomic<std::uint64_t>> latest_page_;
+  std::shared_ptr<std::atomic<std::uint64_t>> latest_render_;
   std::shared_ptr<models::Encoder> encoder_;
   std::unique_ptr<app::SearchService> service_;
   std::optional<storage::Library> library_;  // this thread's connection: thumbnails and stats
@@ -159,8 +178,9 @@ SearchController::SearchController(std::filesystem::path library, QObject* paren
     : QObject(parent),
       library_(std::move(library)),
       latest_search_(std::make_shared<std::atomic<std::uint64_t>>(0)),
-      latest_page_(std::make_shared<std::atomic<std::uint64_t>>(0)) {
-  worker_ = std::make_unique<SearchWorker>(this, library_, latest_search_, latest_page_);
+      latest_page_(std::make_shared<std::atomic<std::uint64_t>>(0)),
+      latest_render_(std::make_shared<std::atomic<std::uint64_t>>(0)) {
+  worker_ = std::make_unique<SearchWorker>(this, library_, latest_search_, latest_page_, latest_render_);
   worker_->moveToThread(&thread_);
   thread_.setObjectName("patchwise-search");
   thread_.start();
@@ -217,6 +237,19 @@ std::uint64_t SearchController::openPage(const QString& query, const ResultItem&
       worker_.get(), [w = worker_.get(), generation, query, result, dpi] { w->openPage(generation, query, result, dpi); },
       Qt::QueuedConnection);
   return generation;
+}
+
+std::uint64_t SearchController::renderPage(const ResultItem& result, double dpi) {
+  const std::uint64_t generation = ++render_generation_;
+  latest_render_->store(generation);
+  QMetaObject::invokeMethod(
+      worker_.get(), [w = worker_.get(), generation, result, dpi] { w->renderPage(generation, result, dpi); },
+      Qt::QueuedConnection);
+  return generation;
+}
+
+void SearchController::deliverRender(std::uint64_t generation, std::int64_t page_id, double dpi, QImage image) {
+  if (generation == render_generation_) emit pageRendered(page_id, dpi, image);
 }
 
 void SearchController::deliverResults(SearchResults r) {

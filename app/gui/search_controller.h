@@ -44,6 +44,7 @@ struct PageDetails {
   QString query;
   ResultItem result;
   QImage image;       // the page rendered for the screen (or its thumbnail when the file is gone)
+  double dpi = 0;     // what `image` was rendered at (0: the thumbnail)
   QString note;       // e.g. why the thumbnail is shown instead of the file
   app::PageExplanation explanation;
   QStringList tokens;
@@ -87,6 +88,9 @@ class SearchController : public QObject {
   // Renders a result's page at `dpi` and explains it for `query`; pageReady() follows unless a
   // newer page request starts first.
   std::uint64_t openPage(const QString& query, const ResultItem& result, double dpi);
+  // Renders a result's page again at `dpi` (for zooming in); pageRendered() follows unless a
+  // newer render request starts first.
+  std::uint64_t renderPage(const ResultItem& result, double dpi);
 
   std::uint64_t currentSearch() const { return search_generation_; }
 
@@ -95,6 +99,7 @@ class SearchController : public QObject {
   void searchStarted(std::uint64_t generation, const QString& query);
   void results(const patchwise::gui::SearchResults& results);
   void pageReady(const patchwise::gui::PageDetails& details);
+  void pageRendered(std::int64_t page_id, double dpi, const QImage& image);
   // Answers that arrived after a newer request had replaced them (tests count these).
   void staleDropped(std::uint64_t generation);
 
@@ -102,6 +107,7 @@ class SearchController : public QObject {
   friend class SearchWorker;
   void deliverResults(SearchResults r);
   void deliverPage(PageDetails d);
+  void deliverRender(std::uint64_t generation, std::int64_t page_id, double dpi, QImage image);
   void deliverModel(ModelSummary m, std::shared_ptr<models::Encoder> encoder);
 
   const std::filesystem::path library_;
@@ -109,8 +115,10 @@ class SearchController : public QObject {
   std::unique_ptr<SearchWorker> worker_;
   std::shared_ptr<std::atomic<std::uint64_t>> latest_search_;  // read by the worker to skip stale work
   std::shared_ptr<std::atomic<std::uint64_t>> latest_page_;
+  std::shared_ptr<std::atomic<std::uint64_t>> latest_render_;
   std::uint64_t search_generation_ = 0;
   std::uint64_t page_generation_ = 0;
+  std::uint64_t render_generation_ = 0;
   mutable std::mutex encoder_mutex_;
   std::shared_ptr<models::Encoder> encoder_;
   ModelSummary model_;

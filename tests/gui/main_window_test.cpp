@@ -151,6 +151,24 @@ class MainWindowTest : public QObject {
     }
   }
 
+  void zoomingInPastTheRenderedPixelsRendersThePageAgain() {
+    auto* panel = window_->pagePanel();
+    auto* page = panel->explanation()->pageView();
+    const int rendered_width = page->page().width();
+    const double rendered_dpi = panel->shownDpi();
+    QVERIFY(rendered_dpi > 0);
+    QSignalSpy rendered(window_->controller(), &gui::SearchController::pageRendered);
+    while (page->zoom() * page->devicePixelRatioF() <= 1.5) panel->explanation()->zoomBy(1.25);
+    const QSize shown = page->size();
+    QTRY_COMPARE_WITH_TIMEOUT(rendered.count(), 1, 10000);
+    QVERIFY(page->page().width() > rendered_width);
+    QVERIFY(panel->shownDpi() > rendered_dpi);
+    QVERIFY(std::abs(page->width() - shown.width()) <= 2);  // what is shown keeps its size
+    QVERIFY(std::abs(page->height() - shown.height()) <= 2);
+    QVERIFY(page->hottestCell().has_value());  // and its overlay
+    panel->explanation()->fitPage();
+  }
+
   void writesScreenshots() {
     auto* view = window_->pagePanel()->explanation();
     QTest::mouseClick(view->chip(1), Qt::LeftButton);  // "revenue"
