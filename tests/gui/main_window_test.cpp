@@ -173,6 +173,7 @@ class MainWindowTest : public QObject {
     auto* view = window_->pagePanel()->explanation();
     QTest::mouseClick(view->chip(1), Qt::LeftButton);  // "revenue"
     auto* page = view->pageView();
+    QTest::qWait(50);  // let the scroll area place the page after the last zoom
     QTest::mouseMove(page, page->cellRect(page->hottestCell().value()).center().toPoint());  // the hover readout
     QTest::qWait(50);
     const QString dir = gui_test::screenshot_dir();
