@@ -68,10 +68,10 @@ class SearchWorker : public QObject {
     if (!encoder_) return;
     try {
       fillStats(summary, encoder_->info());
-    } catch (const std::exception& e) {
-      summary.error = QString::fromStdString(e.what());
+    } catch (const std::exception&) {
+      return;  // the figures shown stay; the next refresh tries again
     }
-    post([c = controller_, summary, encoder = encoder_] { c->deliverModel(summary, encoder); });
+    post([c = controller_, summary] { c->deliverStats(summary); });
   }
 
   void search(std::uint64_t generation, const QString& query, int k) {
@@ -266,6 +266,13 @@ void SearchController::deliverPage(PageDetails d) {
     return;
   }
   emit pageReady(d);
+}
+
+void SearchController::deliverStats(ModelSummary m) {
+  // Figures for a model replaced meanwhile are dropped.
+  if (!encoder() || m.info.fingerprint != model_.info.fingerprint) return;
+  model_ = m;
+  emit modelLoaded(model_);
 }
 
 void SearchController::deliverModel(ModelSummary m, std::shared_ptr<models::Encoder> encoder) {

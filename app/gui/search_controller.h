@@ -95,6 +95,7 @@ class SearchController : public QObject {
   std::uint64_t currentSearch() const { return search_generation_; }
 
  signals:
+  // A model finished loading (or failed: summary.error), or its library figures changed.
   void modelLoaded(const patchwise::gui::ModelSummary& summary);
   void searchStarted(std::uint64_t generation, const QString& query);
   void results(const patchwise::gui::SearchResults& results);
@@ -109,6 +110,7 @@ class SearchController : public QObject {
   void deliverPage(PageDetails d);
   void deliverRender(std::uint64_t generation, std::int64_t page_id, double dpi, QImage image);
   void deliverModel(ModelSummary m, std::shared_ptr<models::Encoder> encoder);
+  void deliverStats(ModelSummary m);
 
   const std::filesystem::path library_;
   QThread thread_;
