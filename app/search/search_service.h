@@ -38,7 +38,8 @@ namespace patchwise::app {
 // Below this many pages the service searches brute force (exact) even when exact is false:
 // tiered search reranks kDefaultCandidates (400) pages exactly, so it only saves work well
 // above that. Chosen by measurement (core/bench/README.md): at 1,000 ColPali-size synthetic
-// pages tiered search took 43 ms CPU per query against 100 ms for exact f16, recall@10 1.00.
+// pages tiered search took 43-60 ms CPU per query against 100-150 ms for exact f16 (two
+// runs), recall@10 1.00.
 inline constexpr std::size_t kTieredMinPages = 1000;
 
 struct SearchServiceOptions {
