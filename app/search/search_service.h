@@ -17,7 +17,9 @@
 // an internal mutex (one runs at a time; the encoder and the library connection are never used
 // concurrently). Another thread may ingest into the same library through its own
 // storage::Library meanwhile (SQLite WAL). The encoder handed in must not be used by anyone
-// else while the service lives (models::Encoder calls are not concurrent).
+// else while the service lives (models::Encoder calls are not concurrent). The constructor,
+// and any call that finds the library changed, (re)load the corpus: reading every page's
+// vectors takes seconds for large libraries, so a GUI calls them off its UI thread.
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
