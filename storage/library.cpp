@@ -356,7 +356,20 @@ LibraryStats Library::stats() const {
   return s;
 }
 
-core::Corpus Library::load_corpus(std::string_view fingerprint) const {
+namespace {
+
+core::VectorForm core_form(VectorFormat format) {
+  switch (format) {
+    case VectorFormat::kF16: return core::VectorForm::f16;
+    case VectorFormat::kBF16: return core::VectorForm::bf16;
+    case VectorFormat::kF32: break;
+  }
+  return core::VectorForm::f32;
+}
+
+}  // namespace
+
+core::Corpus Library::load_corpus(std::string_view fingerprint, LoadForm form) const {
   ReadSnapshot snapshot(*db_);
   const auto mid = model_id(fingerprint);
   if (!mid) {
@@ -373,7 +386,9 @@ core::Corpus Library::load_corpus(std::string_view fingerprint) const {
   info.step();
   const auto dim = std::size_t(info.int64(0));
   const VectorFormat format = parse_format(info.text(1));
-  core::Corpus corpus(dim);
+  // Stored f16/bf16/f32 rows have exactly core's layout for that form, so they are copied as they are.
+  const bool as_stored = form == LoadForm::kStored;
+  core::Corpus corpus(dim, as_stored ? core_form(format) : core::VectorForm::f32);
   corpus.reserve(std::size_t(info.int64(2)), std::size_t(info.real(3)));
 
   sql::Statement rows(*db_, "SELECT page_id, rows, vectors FROM embeddings WHERE model_id = ?1 ORDER BY page_id");
@@ -381,7 +396,17 @@ core::Corpus Library::load_corpus(std::string_view fingerprint) const {
   std::vector<float> scratch;  // grows to the largest page once, then is reused
   while (rows.step()) {
     const std::int64_t page_id = rows.int64(0);
-    scratch.resize(std::size_t(rows.int64(1)) * dim);
+    const auto page_rows = std::size_t(rows.int64(1));
+    if (as_stored) {
+      const auto blob = rows.blob(2);
+      if (blob.size() != page_rows * corpus.row_bytes()) {
+        throw Error("page " + std::to_string(page_id) + ": vector blob has " + std::to_string(blob.size()) +
+                    " bytes, expected " + std::to_string(page_rows * corpus.row_bytes()) + "; the library is damaged");
+      }
+      corpus.add_encoded_page(page_id, page_rows, blob, {});
+      continue;
+    }
+    scratch.resize(page_rows * dim);
     decode_vectors(rows.blob(2), format, scratch, "page " + std::to_string(page_id));
     corpus.add_page(page_id, scratch);
   }

@@ -191,9 +191,13 @@ class Library {
   std::vector<ModelRecord> models() const;
   LibraryStats stats() const;
 
+  // How load_corpus holds the vectors: decoded to f32, or as stored (f16 unless the library
+  // was made with another format): half the memory of f32, the same scores (the stored values
+  // are the values), and no conversion while loading.
+  enum class LoadForm { kF32, kStored };
   // Every page that has vectors for `fingerprint`, in page-id order, in one arena (one
   // allocation for the arena, one scratch row buffer). Throws if the fingerprint is unknown.
-  core::Corpus load_corpus(std::string_view fingerprint) const;
+  core::Corpus load_corpus(std::string_view fingerprint, LoadForm form = LoadForm::kF32) const;
   // nullopt if the page was removed meanwhile (e.g. by a concurrent ingest).
   std::optional<PageRef> page(std::int64_t page_id) const;
   // Page `number` (1-based) of the document stored at `path`; nullopt if there is none.

@@ -58,8 +58,9 @@ struct SearchService::State {
 void SearchService::State::load() {
   // Read before loading: a commit that lands during the load makes the next call reload.
   version = library.data_version();
-  core::Corpus corpus = model_known(library, info.fingerprint) ? library.load_corpus(info.fingerprint)
-                                                               : core::Corpus(info.dim);
+  core::Corpus corpus = model_known(library, info.fingerprint)
+                            ? library.load_corpus(info.fingerprint, storage::Library::LoadForm::kStored)
+                            : core::Corpus(info.dim);
   auto next = std::make_unique<Loaded>(std::move(corpus));
   if (next->corpus.page_count() >= std::max<std::size_t>(options.tiered_min_pages, 1)) {
     core::FirstPassOptions first = options.first_pass;

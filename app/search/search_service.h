@@ -17,7 +17,9 @@
 // an internal mutex (one runs at a time; the encoder and the library connection are never used
 // concurrently). Another thread may ingest into the same library through its own
 // storage::Library meanwhile (SQLite WAL). The encoder handed in must not be used by anyone
-// else while the service lives (models::Encoder calls are not concurrent).
+// else while the service lives (models::Encoder calls are not concurrent). The constructor,
+// and any call that finds the library changed, (re)load the corpus: reading every page's
+// vectors takes seconds for large libraries, so a GUI calls them off its UI thread.
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -38,7 +40,8 @@ namespace patchwise::app {
 // Below this many pages the service searches brute force (exact) even when exact is false:
 // tiered search reranks kDefaultCandidates (400) pages exactly, so it only saves work well
 // above that. Chosen by measurement (core/bench/README.md): at 1,000 ColPali-size synthetic
-// pages tiered search took 43 ms CPU per query against 100 ms for exact f16, recall@10 1.00.
+// pages tiered search took 43-60 ms CPU per query against 100-150 ms for exact f16 (two
+// runs), recall@10 1.00.
 inline constexpr std::size_t kTieredMinPages = 1000;
 
 struct SearchServiceOptions {
