@@ -7,7 +7,8 @@
 // making queries much faster. models::Encoder calls must not be concurrent, so every call goes
 // through one mutex: a query waits at most for the page batch being encoded (the pipeline
 // takes the lock per batch, never while it waits on its queues, so a paused ingestion never
-// holds it).
+// holds it). app::SearchService asks that no one else call its encoder concurrently: handing
+// it this wrapper, shared with the ingestion pipeline, keeps that promise.
 #include <memory>
 #include <mutex>
 
