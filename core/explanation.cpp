@@ -1,6 +1,8 @@
 #include "core/explanation.h"
 
+#include <algorithm>
 #include <limits>
+#include <string>
 
 #include "core/error.h"
 
@@ -32,6 +34,23 @@ Explanation explain(const MultiVector& query, std::span<const float> page_values
     e.score += e.contribution[t];
   }
   return e;
+}
+
+std::vector<float> token_heat(const Explanation& explanation, std::size_t token) {
+  if (token >= explanation.tokens) {
+    throw Error("explain: query token " + std::to_string(token) + " is out of range (the query has " +
+                std::to_string(explanation.tokens) + " tokens, numbered from 0)");
+  }
+  const auto row = explanation.similarity.begin() + std::ptrdiff_t(token * explanation.patches);
+  return {row, row + std::ptrdiff_t(explanation.patches)};
+}
+
+std::vector<float> query_heat(const Explanation& explanation) {
+  std::vector<float> heat(explanation.patches, -std::numeric_limits<float>::infinity());
+  for (std::size_t t = 0; t < explanation.tokens; ++t) {
+    for (std::size_t p = 0; p < explanation.patches; ++p) heat[p] = std::max(heat[p], explanation.at(t, p));
+  }
+  return heat;
 }
 
 }  // namespace patchwise::core

@@ -21,4 +21,9 @@ struct Explanation {
 
 Explanation explain(const MultiVector& query, std::span<const float> page_values, std::size_t dim);
 
+// One value per patch for a heatmap: token `token`'s similarities (throws Error if out of
+// range), or the whole query's: per patch, the best similarity of any token.
+std::vector<float> token_heat(const Explanation& explanation, std::size_t token);
+std::vector<float> query_heat(const Explanation& explanation);
+
 }  // namespace patchwise::core

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "core/parallel.h"
@@ -10,7 +11,29 @@
 
 namespace patchwise::core {
 
-Corpus build_first_pass(const Corpus& corpus, const FirstPassOptions& options) {
+namespace {
+
+// Index in `reuse` of each page of `corpus` that can be copied from it, or npos.
+std::vector<std::size_t> reusable_pages(const Corpus& corpus, const FirstPassOptions& options,
+                                        const Corpus* reuse) {
+  constexpr auto npos = static_cast<std::size_t>(-1);
+  std::vector<std::size_t> from(corpus.page_count(), npos);
+  if (!reuse || reuse->form() != options.form || reuse->dim() != corpus.dim()) return from;
+  std::unordered_map<std::int64_t, std::size_t> index;
+  index.reserve(reuse->page_count());
+  for (std::size_t i = 0; i < reuse->page_count(); ++i) index.emplace(reuse->page_id(i), i);
+  for (std::size_t i = 0; i < corpus.page_count(); ++i) {
+    const auto it = index.find(corpus.page_id(i));
+    if (it != index.end() && reuse->rows(it->second) == std::min(options.rows_per_page, corpus.rows(i))) {
+      from[i] = it->second;
+    }
+  }
+  return from;
+}
+
+}  // namespace
+
+Corpus build_first_pass(const Corpus& corpus, const FirstPassOptions& options, const Corpus* reuse) {
   struct Storage {
     std::vector<std::int64_t> ids;
     std::vector<std::uint64_t> offsets;
@@ -30,8 +53,16 @@ Corpus build_first_pass(const Corpus& corpus, const FirstPassOptions& options) {
   if (options.form == VectorForm::int8) storage->scales.resize(rows);
   storage->arena.resize(rows * bytes_per_row);
   const int parts = std::max(1, std::min<int>(resolve_threads(options.threads), int(std::max<std::size_t>(pages, 1))));
+  const std::vector<std::size_t> copy_from = reusable_pages(corpus, options, reuse);
   run_parts(parts, split_pages_by_rows(corpus, parts), [&](int, std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
+      if (copy_from[i] != static_cast<std::size_t>(-1)) {
+        const std::span<const std::byte> bytes = reuse->page_bytes(copy_from[i]);
+        std::copy(bytes.begin(), bytes.end(), storage->arena.begin() + std::ptrdiff_t(storage->offsets[i] * bytes_per_row));
+        const std::span<const float> scales = reuse->page_scales(copy_from[i]);
+        std::copy(scales.begin(), scales.end(), storage->scales.begin() + std::ptrdiff_t(storage->offsets[i]));
+        continue;
+      }
       const std::vector<float> values = corpus.decode_page(i);
       const MultiVector pooled = kmeans_pool(values, dim, options.rows_per_page, options.iterations);
       for (std::size_t r = 0; r < pooled.rows(); ++r) {

@@ -20,6 +20,10 @@ struct FirstPassOptions {
 };
 
 // Same pages, same order and ids as `corpus`; pages with fewer rows keep all of them.
-Corpus build_first_pass(const Corpus& corpus, const FirstPassOptions& options = {});
+// `reuse` (optional): an earlier first pass built with the same options, e.g. before pages
+// were added to a library; pages found in it by id (with the expected row count) are copied
+// instead of pooled again. A library never reuses a page id, so an id names the same vectors.
+Corpus build_first_pass(const Corpus& corpus, const FirstPassOptions& options = {},
+                        const Corpus* reuse = nullptr);
 
 }  // namespace patchwise::core

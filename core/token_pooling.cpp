@@ -177,13 +177,26 @@ MultiVector kmeans_pool(std::span<const float> values, std::size_t dim, std::siz
   std::vector<std::size_t> assign(n, 0);
   std::vector<std::size_t> counts(k);
   std::vector<float> half_norm(k);
+  std::vector<float> transposed(dim * k);  // dim x k: the inner loop runs over centres
+  std::vector<float> scores(k);
   for (int it = 0; it < iterations && k > 0; ++it) {
-    for (std::size_t c = 0; c < k; ++c) half_norm[c] = 0.5f * dot(means.row(c).data(), means.row(c).data(), dim);
+    for (std::size_t c = 0; c < k; ++c) {
+      half_norm[c] = 0.5f * dot(means.row(c).data(), means.row(c).data(), dim);
+      for (std::size_t d = 0; d < dim; ++d) transposed[d * k + c] = means.row(c)[d];
+    }
     for (std::size_t i = 0; i < n; ++i) {
+      // Every centre's dot product at once: independent sums the compiler vectorizes
+      // (a single dot product is a serial reduction it may not reorder).
+      std::fill(scores.begin(), scores.end(), 0.0f);
+      const float* x = &values[i * dim];
+      for (std::size_t d = 0; d < dim; ++d) {
+        const float* column = &transposed[d * k];
+        for (std::size_t c = 0; c < k; ++c) scores[c] += x[d] * column[c];
+      }
       float best = -std::numeric_limits<float>::infinity();
       for (std::size_t c = 0; c < k; ++c) {
         // argmax of <x, m> - |m|^2 / 2  ==  argmin of |x - m|^2
-        const float s = dot(&values[i * dim], means.row(c).data(), dim) - half_norm[c];
+        const float s = scores[c] - half_norm[c];
         if (s > best) {
           best = s;
           assign[i] = c;

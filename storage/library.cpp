@@ -356,7 +356,20 @@ LibraryStats Library::stats() const {
   return s;
 }
 
-core::Corpus Library::load_corpus(std::string_view fingerprint) const {
+namespace {
+
+core::VectorForm core_form(VectorFormat format) {
+  switch (format) {
+    case VectorFormat::kF16: return core::VectorForm::f16;
+    case VectorFormat::kBF16: return core::VectorForm::bf16;
+    case VectorFormat::kF32: break;
+  }
+  return core::VectorForm::f32;
+}
+
+}  // namespace
+
+core::Corpus Library::load_corpus(std::string_view fingerprint, LoadForm form) const {
   ReadSnapshot snapshot(*db_);
   const auto mid = model_id(fingerprint);
   if (!mid) {
@@ -373,7 +386,9 @@ core::Corpus Library::load_corpus(std::string_view fingerprint) const {
   info.step();
   const auto dim = std::size_t(info.int64(0));
   const VectorFormat format = parse_format(info.text(1));
-  core::Corpus corpus(dim);
+  // Stored f16/bf16/f32 rows have exactly core's layout for that form, so they are copied as they are.
+  const bool as_stored = form == LoadForm::kStored;
+  core::Corpus corpus(dim, as_stored ? core_form(format) : core::VectorForm::f32);
   corpus.reserve(std::size_t(info.int64(2)), std::size_t(info.real(3)));
 
   sql::Statement rows(*db_, "SELECT page_id, rows, vectors FROM embeddings WHERE model_id = ?1 ORDER BY page_id");
@@ -381,20 +396,31 @@ core::Corpus Library::load_corpus(std::string_view fingerprint) const {
   std::vector<float> scratch;  // grows to the largest page once, then is reused
   while (rows.step()) {
     const std::int64_t page_id = rows.int64(0);
-    scratch.resize(std::size_t(rows.int64(1)) * dim);
+    const auto page_rows = std::size_t(rows.int64(1));
+    if (as_stored) {
+      const auto blob = rows.blob(2);
+      if (blob.size() != page_rows * corpus.row_bytes()) {
+        throw Error("page " + std::to_string(page_id) + ": vector blob has " + std::to_string(blob.size()) +
+                    " bytes, expected " + std::to_string(page_rows * corpus.row_bytes()) + "; the library is damaged");
+      }
+      corpus.add_encoded_page(page_id, page_rows, blob, {});
+      continue;
+    }
+    scratch.resize(page_rows * dim);
     decode_vectors(rows.blob(2), format, scratch, "page " + std::to_string(page_id));
     corpus.add_page(page_id, scratch);
   }
   return corpus;
 }
 
-std::optional<PageRef> Library::page(std::int64_t page_id) const {
-  sql::Statement st(*db_,
-                    "SELECT p.id, p.document_id, d.path, p.number, p.width_pt, p.height_pt, p.render_dpi, "
-                    "p.render_max_pixels, p.render_width, p.render_height FROM pages p "
-                    "JOIN documents d ON d.id = p.document_id WHERE p.id = ?1");
-  st.bind(1, page_id);
-  if (!st.step()) return std::nullopt;
+namespace {
+
+constexpr std::string_view kPageColumns =
+    "SELECT p.id, p.document_id, d.path, p.number, p.width_pt, p.height_pt, p.render_dpi, "
+    "p.render_max_pixels, p.render_width, p.render_height FROM pages p "
+    "JOIN documents d ON d.id = p.document_id ";
+
+PageRef read_page(const sql::Statement& st) {
   PageRef r;
   r.page_id = st.int64(0);
   r.document_id = st.int64(1);
@@ -404,6 +430,28 @@ std::optional<PageRef> Library::page(std::int64_t page_id) const {
   r.height_pt = st.real(5);
   r.render = {st.real(6), st.int64(7), int(st.int64(8)), int(st.int64(9))};
   return r;
+}
+
+}  // namespace
+
+std::optional<PageRef> Library::page(std::int64_t page_id) const {
+  sql::Statement st(*db_, std::string(kPageColumns) + "WHERE p.id = ?1");
+  st.bind(1, page_id);
+  if (!st.step()) return std::nullopt;
+  return read_page(st);
+}
+
+std::optional<PageRef> Library::page_at(std::string_view path, int number) const {
+  sql::Statement st(*db_, std::string(kPageColumns) + "WHERE d.path = ?1 AND p.number = ?2");
+  st.bind(1, path).bind(2, std::int64_t(number));
+  if (!st.step()) return std::nullopt;
+  return read_page(st);
+}
+
+std::int64_t Library::data_version() const {
+  sql::Statement st(*db_, "PRAGMA data_version");
+  st.step();
+  return st.int64(0);
 }
 
 std::optional<core::PageEmbedding> Library::embedding(std::int64_t page_id, std::string_view fingerprint) const {

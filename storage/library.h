@@ -191,11 +191,17 @@ class Library {
   std::vector<ModelRecord> models() const;
   LibraryStats stats() const;
 
+  // How load_corpus holds the vectors: decoded to f32, or as stored (f16 unless the library
+  // was made with another format): half the memory of f32, the same scores (the stored values
+  // are the values), and no conversion while loading.
+  enum class LoadForm { kF32, kStored };
   // Every page that has vectors for `fingerprint`, in page-id order, in one arena (one
   // allocation for the arena, one scratch row buffer). Throws if the fingerprint is unknown.
-  core::Corpus load_corpus(std::string_view fingerprint) const;
+  core::Corpus load_corpus(std::string_view fingerprint, LoadForm form = LoadForm::kF32) const;
   // nullopt if the page was removed meanwhile (e.g. by a concurrent ingest).
   std::optional<PageRef> page(std::int64_t page_id) const;
+  // Page `number` (1-based) of the document stored at `path`; nullopt if there is none.
+  std::optional<PageRef> page_at(std::string_view path, int number) const;
   std::optional<core::PageEmbedding> embedding(std::int64_t page_id, std::string_view fingerprint) const;
   std::vector<std::byte> thumbnail(std::int64_t page_id) const;
   std::string page_text(std::int64_t page_id) const;
@@ -210,6 +216,11 @@ class Library {
   // ready document has exactly page_count pages numbered 1..n, every vector blob has the
   // size its row count says). Returns the problems found, one per line; empty when sound.
   std::vector<std::string> check() const;
+
+  // A number that changes whenever another connection (thread or process) commits a change
+  // to the library (SQLite's PRAGMA data_version): cheap, for readers that cache what they
+  // loaded and want to know when to reload.
+  std::int64_t data_version() const;
 
  private:
   std::int64_t ensure_model(const ModelKey& model);

@@ -142,6 +142,10 @@ class Bench {
  private:
   bool fits(double mb) const { return mb < available_mb() * o_.memory_fraction; }
   double floor_ms(std::size_t pages, const core::SyntheticSpec& spec, int threads, bool int_path) const;
+  // Tiered: the first pass (int8 rows, int16 multiply-adds) plus the exact rerank of the
+  // candidates (fp32 arithmetic), each at this CPU's measured rate.
+  double tiered_floor_ms(const core::Corpus& first, const core::Corpus& exact, std::size_t candidates,
+                         std::size_t tokens, int threads) const;
   void run_torch(const core::Corpus& f32, const std::vector<core::MultiVector>& queries,
                  const std::vector<Ranking>& truth);
   void run_exact(const core::Corpus& corpus, const core::SyntheticSpec& spec,
@@ -163,6 +167,16 @@ double Bench::floor_ms(std::size_t pages, const core::SyntheticSpec& spec, int t
   const double ops = 2.0 * double(pages) * double(spec.rows) * double(spec.dim) * double(spec.query_tokens);
   const double rate = (int_path ? peak_.int16_gops : peak_.f32_gflops) * 1e9 * threads;
   return rate > 0 ? ops / rate * 1e3 : NAN;
+}
+
+double Bench::tiered_floor_ms(const core::Corpus& first, const core::Corpus& exact, std::size_t candidates,
+                              std::size_t tokens, int threads) const {
+  const double per_row = 2.0 * double(exact.dim()) * double(tokens);
+  const double rows_per_page = double(exact.total_rows()) / double(std::max<std::size_t>(1, exact.page_count()));
+  const double first_ops = per_row * double(first.total_rows());
+  const double rerank_ops = per_row * double(std::min(candidates, exact.page_count())) * rows_per_page;
+  if (peak_.int16_gops <= 0 || peak_.f32_gflops <= 0) return NAN;
+  return (first_ops / (peak_.int16_gops * 1e9) + rerank_ops / (peak_.f32_gflops * 1e9)) / threads * 1e3;
 }
 
 void Bench::run_torch(const core::Corpus& f32, const std::vector<core::MultiVector>& queries,
@@ -236,6 +250,7 @@ void Bench::run_tiered(const core::Corpus& corpus, const std::vector<core::Multi
       got[q] = ranking_of(searcher.search(queries[q], {.k = 10, .threads = t, .candidates = candidates}));
     });
     row.recall10 = recall_at(truth, got, 10);
+    row.floor_ms = tiered_floor_ms(first, corpus, candidates, queries.front().rows(), t);
     rows_.push_back(row);
   }
 }
@@ -340,6 +355,7 @@ void Bench::run_mapped_tiered(const core::SyntheticCorpus& synthetic,
       got[q] = ranking_of(searcher.search(queries[q], {.k = 10, .threads = t, .candidates = candidates}));
     });
     row.recall10 = recall_at(truth, got, 10);
+    row.floor_ms = tiered_floor_ms(first, mapped, candidates, spec.query_tokens, t);
     rows_.push_back(row);
   }
 }

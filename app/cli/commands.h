@@ -10,6 +10,7 @@ namespace patchwise::app {
 void add_info_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_ingest_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_search_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void add_explain_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_list_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_remove_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_encode_command(CLI::App& app, const GlobalOptions& global, int& exit_code);

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   int exit_code = kOk;
   add_ingest_command(app, global, exit_code);
   add_search_command(app, global, exit_code);
+  add_explain_command(app, global, exit_code);
   add_list_command(app, global, exit_code);
   add_remove_command(app, global, exit_code);
   add_info_command(app, global, exit_code);

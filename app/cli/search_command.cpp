@@ -9,8 +9,8 @@
 
 #include "app/cli/commands.h"
 #include "app/cli/library_access.h"
+#include "app/search/search_service.h"
 #include "core/error.h"
-#include "core/searcher.h"
 
 namespace patchwise::app {
 namespace {
@@ -25,6 +25,7 @@ struct SearchArgs {
   std::string queries_file;
   std::size_t k = 10;
   std::string format = "text";
+  bool exact = false;
 };
 
 std::vector<Query> read_queries(const std::string& file) {
@@ -45,13 +46,7 @@ std::vector<Query> read_queries(const std::string& file) {
   return out;
 }
 
-struct Result {
-  std::size_t rank;  // 1-based
-  float score;
-  storage::PageRef page;
-};
-
-void print(const Query& q, const std::vector<Result>& results, const std::string& format, bool batch) {
+void print(const Query& q, const std::vector<PageHit>& results, const std::string& format, bool batch) {
   if (format == "trec") {
     for (const auto& r : results) {
       std::printf("%s Q0 %s#%d %zu %.6f patchwise\n", q.qid.c_str(), r.page.path.c_str(), r.page.number, r.rank,
@@ -91,35 +86,32 @@ void add_search_command(CLI::App& app, const GlobalOptions& global, int& exit_co
   cmd->add_option("--format", args->format,
                   "text, json, or trec (qid Q0 PATH#PAGE RANK SCORE patchwise; default: text)")
       ->check(CLI::IsMember({"text", "json", "trec"}));
+  cmd->add_flag("--exact", args->exact,
+                "Score every page exactly (brute-force MaxSim over all pages). Default: a library with\n"
+                "at least " + std::to_string(kTieredMinPages) +
+                    " pages for the model is searched tiered: a first pass over 32 pooled int8 vectors\n"
+                    "per page (cached next to the library) picks 400 candidates, which are then scored\n"
+                    "exactly; scores are always exact, only a page the first pass misses can be left out\n"
+                    "(recall figures: core/bench/README.md)");
   cmd->callback([args, &global, &exit_code] {
     if (args->query.empty() && args->queries_file.empty()) {
       throw CLI::RequiredError("a QUERY or --queries FILE.jsonl");
     }
     const bool batch = !args->queries_file.empty();
     const std::vector<Query> queries = batch ? read_queries(args->queries_file) : std::vector<Query>{{"1", args->query}};
-    const storage::Library library = open_existing_library(global);
-    const auto encoder = load_model(global);
-    const core::Corpus corpus = library.load_corpus(encoder->info().fingerprint);
-    const core::Searcher searcher(corpus);
-    core::SearchOptions options;
-    options.k = args->k;
+    SearchServiceOptions options;
     options.threads = global.threads;
+    options.auto_refresh = false;  // one load is enough for one command
+    SearchService service(library_path(global), load_model(global), options);
 
     constexpr std::size_t kQueryBatch = 16;
     for (std::size_t start = 0; start < queries.size(); start += kQueryBatch) {
       std::vector<std::string> texts;
       for (std::size_t i = start; i < std::min(queries.size(), start + kQueryBatch); ++i) texts.push_back(queries[i].text);
-      const auto vectors = encoder->encode_queries(texts);
-      for (std::size_t i = 0; i < vectors.size(); ++i) {
-        std::vector<Result> results;
-        for (const auto& hit : searcher.search(vectors[i], options)) {
-          // A page removed by a concurrent ingest since the corpus was loaded is left out.
-          if (auto page = library.page(hit.page_id)) results.push_back({results.size() + 1, hit.score, std::move(*page)});
-        }
-        print(queries[start + i], results, args->format, batch);
-      }
+      const auto results = service.search_batch(texts, args->k, args->exact);
+      for (std::size_t i = 0; i < results.size(); ++i) print(queries[start + i], results[i], args->format, batch);
     }
-    if (corpus.page_count() == 0) std::cerr << "patchwise: the library has no pages for this model yet\n";
+    if (service.status().pages == 0) std::cerr << "patchwise: the library has no pages for this model yet\n";
     exit_code = kOk;
   });
 }

@@ -5,12 +5,15 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QScrollArea>
+#include <QScrollBar>
+#include <QShortcut>
 #include <QSlider>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "app/gui/page_view.h"
@@ -20,6 +23,7 @@ namespace patchwise::gui {
 ExplanationView::ExplanationView(QWidget* parent)
     : QWidget(parent),
       page_view_(new PageView),
+      page_scroll_(new QScrollArea),
       chip_row_(new QWidget),
       chip_layout_(new QHBoxLayout(chip_row_)),
       chips_(new QButtonGroup(this)),
@@ -28,26 +32,40 @@ ExplanationView::ExplanationView(QWidget* parent)
       hover_label_(new QLabel) {
   chips_->setExclusive(true);
   chip_layout_->setContentsMargins(0, 0, 0, 0);
+  chip_layout_->addStretch(1);  // chips line up on the left, inserted before this
+  // Chips look like chips: rounded, and the selected one filled with the overlay's hot colour.
+  chip_row_->setStyleSheet(
+      "QToolButton { border: 1px solid #9a9a9a; border-radius: 10px; padding: 2px 10px; background: #f4f4f4; }"
+      "QToolButton:hover { border-color: #505050; }"
+      "QToolButton:checked { background: #d81e1e; color: white; border-color: #a01010; font-weight: bold; }");
   auto* chip_scroll = new QScrollArea;
   chip_scroll->setWidget(chip_row_);
   chip_scroll->setWidgetResizable(true);
-  chip_scroll->setFixedHeight(chip_row_->sizeHint().height() + 24);
+  chip_scroll->setFixedHeight(40);
   chip_scroll->setFrameShape(QFrame::NoFrame);
 
-  auto* page_scroll = new QScrollArea;
-  page_scroll->setWidget(page_view_);
-  page_scroll->setAlignment(Qt::AlignCenter);
+  page_scroll_->setWidget(page_view_);
+  page_scroll_->setAlignment(Qt::AlignCenter);
 
   table_->setHorizontalHeaderLabels({tr("Token"), tr("Contribution"), tr("Share")});
-  table_->horizontalHeader()->setStretchLastSection(true);
+  table_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+  table_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+  table_->horizontalHeader()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
+  table_->setMinimumWidth(260);
+  table_->setToolTip(tr("Each query token's best similarity on this page; the score is their sum"));
   table_->verticalHeader()->hide();
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->setSelectionMode(QAbstractItemView::SingleSelection);
 
   auto* splitter = new QSplitter;
-  splitter->addWidget(page_scroll);
-  splitter->addWidget(table_);
+  splitter->addWidget(page_scroll_);
+  auto* why = new QWidget;
+  auto* why_layout = new QVBoxLayout(why);
+  why_layout->setContentsMargins(0, 0, 0, 0);
+  why_layout->addWidget(new QLabel(tr("<b>Why this page</b> — each token's best match")));
+  why_layout->addWidget(table_, 1);
+  splitter->addWidget(why);
   splitter->setStretchFactor(0, 3);
   splitter->setStretchFactor(1, 1);
 
@@ -63,7 +81,25 @@ ExplanationView::ExplanationView(QWidget* parent)
   layout->addWidget(splitter, 1);
   layout->addLayout(bottom);
 
-  connect(opacity_, &QSlider::valueChanged, this, [this](int v) { page_view_->setOpacity(v / 100.0); });
+  connect(opacity_, &QSlider::valueChanged, this, [this](int v) {
+    page_view_->setOpacity(v / 100.0);
+    emit opacityChanged(v / 100.0);
+  });
+  // Keyboard: Alt+Right / Alt+Left step through the chips (whole query, then each token).
+  auto step = [this](int by) {
+    const int chips = int(explanation_.tokens) + 1;
+    selectToken((selected_ + 1 + by + chips) % chips - 1);
+  };
+  auto* next = new QShortcut(QKeySequence(Qt::ALT | Qt::Key_Right), this);
+  auto* previous = new QShortcut(QKeySequence(Qt::ALT | Qt::Key_Left), this);
+  for (auto* s : {next, previous}) s->setContext(Qt::WindowShortcut);
+  connect(next, &QShortcut::activated, this, [step] { step(1); });
+  connect(previous, &QShortcut::activated, this, [step] { step(-1); });
+  connect(page_view_, &PageView::zoomChanged, this, &ExplanationView::zoomChanged);
+  connect(page_view_, &PageView::panned, this, [this](QPoint delta) {
+    page_scroll_->horizontalScrollBar()->setValue(page_scroll_->horizontalScrollBar()->value() - delta.x());
+    page_scroll_->verticalScrollBar()->setValue(page_scroll_->verticalScrollBar()->value() - delta.y());
+  });
   // QButtonGroup treats id -1 as "assign one", so chip ids are token + 1 (0: whole query).
   connect(chips_, &QButtonGroup::idClicked, this, [this](int id) { selectToken(id - 1); });
   connect(table_, &QTableWidget::cellClicked, this, [this](int row, int) { selectToken(row); });
@@ -92,7 +128,7 @@ void ExplanationView::rebuildChips(const QStringList& tokens) {
     chip->setCheckable(true);
     chip->setAutoRaise(true);
     chips_->addButton(chip, id + 1);
-    chip_layout_->insertWidget(chip_layout_->count(), chip);
+    chip_layout_->insertWidget(chip_layout_->count() - 1, chip);
   };
   add_chip(tr("Whole query"), -1);
   for (int t = 0; t < int(explanation_.tokens); ++t) add_chip(t < tokens.size() ? tokens[t] : QString("#%1").arg(t), t);
@@ -125,6 +161,19 @@ void ExplanationView::selectToken(int token) {
   if (auto* c = chip(token)) c->setChecked(true);
   page_view_->setCellValues(valuesFor(token));
   emit tokenSelected(token);
+}
+
+void ExplanationView::setOverlayOpacity(double opacity) { opacity_->setValue(int(std::lround(opacity * 100))); }
+
+double ExplanationView::overlayOpacity() const { return opacity_->value() / 100.0; }
+
+void ExplanationView::zoomBy(double factor) { page_view_->setZoom(page_view_->zoom() * factor); }
+
+void ExplanationView::fitPage() {
+  const QImage& page = page_view_->page();
+  if (page.isNull()) return;
+  const QSize room = page_scroll_->viewport()->size() - QSize(4, 4);
+  page_view_->setZoom(std::min(double(room.width()) / page.width(), double(room.height()) / page.height()));
 }
 
 QAbstractButton* ExplanationView::chip(int token) const { return chips_->button(token + 1); }

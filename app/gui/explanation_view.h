@@ -1,7 +1,8 @@
 #pragma once
 // "Why this page": the page with its similarity overlay, the query's tokens as selectable
 // chips (one token, or the whole query = max over tokens), each token's contribution to the
-// score, an opacity control, and the similarity under the pointer.
+// score, an opacity control, and the similarity under the pointer. Alt+Right / Alt+Left step
+// through the chips.
 #include <QImage>
 #include <QStringList>
 #include <QWidget>
@@ -13,6 +14,7 @@ class QAbstractButton;
 class QButtonGroup;
 class QHBoxLayout;
 class QLabel;
+class QScrollArea;
 class QSlider;
 class QTableWidget;
 
@@ -31,6 +33,10 @@ class ExplanationView : public QWidget {
                       const QStringList& tokens);
   void selectToken(int token);  // -1: the whole query
   int selectedToken() const { return selected_; }
+  void setOverlayOpacity(double opacity);  // 0..1
+  double overlayOpacity() const;
+  void zoomBy(double factor);
+  void fitPage();  // the whole page in the visible area
 
   PageView* pageView() const { return page_view_; }
   QAbstractButton* chip(int token) const;  // -1: the "whole query" chip
@@ -38,6 +44,8 @@ class ExplanationView : public QWidget {
 
  signals:
   void tokenSelected(int token);
+  void opacityChanged(double opacity);
+  void zoomChanged(double zoom);  // PageView's zoom: shown pixels per page-image pixel
 
  private:
   void rebuildChips(const QStringList& tokens);
@@ -45,6 +53,7 @@ class ExplanationView : public QWidget {
   std::vector<float> valuesFor(int token) const;
 
   PageView* page_view_;
+  QScrollArea* page_scroll_;
   QWidget* chip_row_;
   QHBoxLayout* chip_layout_;
   QButtonGroup* chips_;

@@ -14,6 +14,7 @@ namespace patchwise::gui {
 
 PageView::PageView(QWidget* parent) : QWidget(parent) {
   setMouseTracking(true);
+  setCursor(Qt::OpenHandCursor);
   setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
 }
 
@@ -41,6 +42,16 @@ void PageView::setOpacity(double opacity) {
 
 void PageView::setZoom(double zoom) {
   zoom_ = std::clamp(zoom, 0.1, 8.0);
+  resize(sizeHint());
+  updateGeometry();
+  update();
+  emit zoomChanged(zoom_);
+}
+
+void PageView::replaceImage(const QImage& sharper) {
+  if (page_.isNull() || sharper.isNull()) return;
+  zoom_ *= double(page_.width()) / sharper.width();
+  page_ = sharper;
   resize(sizeHint());
   updateGeometry();
   update();
@@ -132,7 +143,24 @@ void PageView::paintEvent(QPaintEvent*) {
   }
 }
 
+void PageView::mousePressEvent(QMouseEvent* event) {
+  if (event->button() != Qt::LeftButton) return QWidget::mousePressEvent(event);
+  drag_from_ = event->globalPosition().toPoint();
+  setCursor(Qt::ClosedHandCursor);
+}
+
+void PageView::mouseReleaseEvent(QMouseEvent* event) {
+  if (event->button() != Qt::LeftButton) return QWidget::mouseReleaseEvent(event);
+  drag_from_.reset();
+  setCursor(Qt::OpenHandCursor);
+}
+
 void PageView::mouseMoveEvent(QMouseEvent* event) {
+  if (drag_from_ && (event->buttons() & Qt::LeftButton)) {
+    const QPoint now = event->globalPosition().toPoint();
+    emit panned(now - *drag_from_);
+    drag_from_ = now;
+  }
   const auto cell = cellAt(event->position());
   const int index = cell ? int(*cell) : -1;
   if (index == hovered_) return;

@@ -1,6 +1,7 @@
 #pragma once
 // One page with a similarity overlay: each PatchGrid cell tinted by its value (hot = similar).
-// Zoom with Ctrl+wheel or setZoom(); hover a cell to see its similarity. The overlay is drawn
+// Zoom with Ctrl+wheel or setZoom(); drag with the left button to pan (panned() tells the
+// surrounding scroll area); hover a cell to see its similarity. The overlay is drawn
 // from the same image renderOverlay() returns, so what tests check is what users see.
 #include <QImage>
 #include <QWidget>
@@ -18,6 +19,9 @@ class PageView : public QWidget {
   explicit PageView(QWidget* parent = nullptr);
 
   void setPage(const QImage& page, const core::PatchGrid& grid);
+  // The same page with more pixels (rendered again for a higher zoom): what is shown keeps its
+  // size and its overlay.
+  void replaceImage(const QImage& sharper);
   // One value per grid cell (NaN: cell not shown). Colours span the shown values' min..max.
   void setCellValues(std::vector<float> values);
   void setOpacity(double opacity);  // 0..1; Default: 0.6
@@ -39,10 +43,14 @@ class PageView : public QWidget {
 
  signals:
   void cellHovered(int cell, float value);  // cell -1: the pointer left every cell
+  void panned(QPoint delta);                 // the page was dragged by delta (screen pixels)
+  void zoomChanged(double zoom);
 
  protected:
   void paintEvent(QPaintEvent* event) override;
   void mouseMoveEvent(QMouseEvent* event) override;
+  void mousePressEvent(QMouseEvent* event) override;
+  void mouseReleaseEvent(QMouseEvent* event) override;
   void wheelEvent(QWheelEvent* event) override;
 
  private:
@@ -55,6 +63,7 @@ class PageView : public QWidget {
   double zoom_ = 1.0;
   bool tiles_only_ = true;
   int hovered_ = -1;
+  std::optional<QPoint> drag_from_;  // global position of the last drag step
 };
 
 }  // namespace patchwise::gui

@@ -127,3 +127,75 @@ TEST(Searcher, TieredSearchRerankesExactlyAndExactForcesBruteForce) {
 
 }  // namespace
 }  // namespace patchwise::core
+
+namespace patchwise::core {
+namespace {
+
+Corpus corpus_of(const SyntheticCorpus& synthetic, std::size_t first, std::size_t last) {
+  const auto& spec = synthetic.spec();
+  Corpus out(spec.dim, VectorForm::f32);
+  std::vector<float> values(spec.rows * spec.dim);
+  for (std::size_t i = first; i < last; ++i) {
+    synthetic.page(i, values);
+    out.add_page(std::int64_t(i), values);
+  }
+  return out;
+}
+
+TEST(FirstPass, ReusesPagesItKnowsByIdAndPoolsOnlyNewOnes) {
+  SyntheticSpec spec;
+  spec.pages = 30;
+  spec.rows = 20;
+  spec.dim = 16;
+  spec.centres = 32;
+  const SyntheticCorpus synthetic(spec);
+  const FirstPassOptions options{.rows_per_page = 4, .threads = 1};
+  const Corpus grown = corpus_of(synthetic, 0, 30);
+  const Corpus fresh = build_first_pass(grown, options);
+
+  // An earlier index of pages 0..19 whose page 5 is marked (so a copy can be told from a
+  // recomputation), plus page 10 left out.
+  Corpus earlier(spec.dim, options.form);
+  const Corpus old_pages = build_first_pass(corpus_of(synthetic, 0, 20), options);
+  for (std::size_t i = 0; i < old_pages.page_count(); ++i) {
+    if (i == 10) continue;
+    std::vector<float> values = old_pages.decode_page(i);
+    if (i == 5) values[0] = 0.5f;
+    earlier.add_page(old_pages.page_id(i), values);
+  }
+  const Corpus reused = build_first_pass(grown, options, &earlier);
+  ASSERT_EQ(reused.page_count(), grown.page_count());
+  for (std::size_t i = 0; i < grown.page_count(); ++i) {
+    ASSERT_EQ(reused.page_id(i), grown.page_id(i));
+    ASSERT_EQ(reused.rows(i), fresh.rows(i));
+    const auto a = reused.decode_page(i);
+    const auto b = fresh.decode_page(i);
+    if (i == 5) {
+      EXPECT_NEAR(a[0], 0.5f, 0.01f) << "page 5 was copied from the earlier index";
+    } else {
+      EXPECT_EQ(a, b) << "page " << i << " equals a fresh pooling";
+    }
+  }
+  // An index of another form is not reused.
+  const Corpus f16_index = build_first_pass(grown, {.rows_per_page = 4, .form = VectorForm::f16, .threads = 1});
+  EXPECT_EQ(build_first_pass(grown, options, &f16_index).decode_page(3), fresh.decode_page(3));
+}
+
+TEST(Explanation, HeatIsOneTokensRowOrTheMaxOverTokens) {
+  std::mt19937 rng(5);
+  const auto query = test::random_unit_rows(3, 8, rng);
+  const auto page = test::random_unit_rows(7, 8, rng);
+  const Explanation e = explain(query, page.values(), 8);
+  const auto whole = query_heat(e);
+  ASSERT_EQ(whole.size(), 7u);
+  for (std::size_t p = 0; p < 7; ++p) {
+    EXPECT_FLOAT_EQ(whole[p], std::max({e.at(0, p), e.at(1, p), e.at(2, p)}));
+  }
+  const auto second = token_heat(e, 1);
+  ASSERT_EQ(second.size(), 7u);
+  EXPECT_FLOAT_EQ(second[e.best_patch[1]], e.contribution[1]);
+  EXPECT_THROW(token_heat(e, 3), std::exception);
+}
+
+}  // namespace
+}  // namespace patchwise::core

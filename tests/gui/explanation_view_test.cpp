@@ -112,6 +112,15 @@ class ExplanationViewTest : public QObject {
     }
     QTest::mouseClick(view.chip(-1), Qt::LeftButton);
     QVERIFY(most_tinted_cells(*view.pageView()).contains(expected_hottest(e, grid, -1)));
+
+    // The keyboard steps through the chips, wrapping around.
+    QTest::keyClick(&view, Qt::Key_Right, Qt::AltModifier);
+    QCOMPARE(view.selectedToken(), 0);
+    QVERIFY(view.chip(0)->isChecked());
+    QTest::keyClick(&view, Qt::Key_Left, Qt::AltModifier);
+    QTest::keyClick(&view, Qt::Key_Left, Qt::AltModifier);
+    QCOMPARE(view.selectedToken(), 3);
+    QCOMPARE(view.pageView()->hottestCell().value(), std::size_t(expected_hottest(e, grid, 3)));
   }
 
   void contributionsListEachTokenAndSumToTheScore() {

@@ -103,6 +103,41 @@ TEST(Library, StoresPagesAndLoadsCorpusAsF16) {
   EXPECT_TRUE(lib.check().empty());
 }
 
+TEST(Library, LoadsCorpusAsStoredWithTheSameValues) {
+  TempDir dir;
+  Library lib(dir / "l.db");
+  lib.write_document(file("/docs/a.pdf", "h1"), kModel, make_pages(3, 1));
+  const core::Corpus f32 = lib.load_corpus(kModel.fingerprint);
+  const core::Corpus stored = lib.load_corpus(kModel.fingerprint, Library::LoadForm::kStored);
+  EXPECT_EQ(stored.form(), core::VectorForm::f16);
+  ASSERT_EQ(stored.page_count(), 3u);
+  EXPECT_EQ(stored.memory_bytes() - stored.page_count() * 16 - 8, (f32.memory_bytes() - f32.page_count() * 16 - 8) / 2);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(stored.page_id(i), f32.page_id(i));
+    const auto values = f32.page_values(i);
+    EXPECT_EQ(stored.decode_page(i), std::vector<float>(values.begin(), values.end()));
+  }
+}
+
+TEST(Library, FindsAPageByDocumentAndNumberAndCountsOtherConnectionsCommits) {
+  TempDir dir;
+  Library lib(dir / "l.db");
+  Library other(dir / "l.db");
+  const std::int64_t before = lib.data_version();
+  other.write_document(file("/docs/a.pdf", "h1"), kModel, make_pages(3, 1));
+  EXPECT_NE(lib.data_version(), before) << "a commit by another connection is seen";
+  const std::int64_t after = lib.data_version();
+  EXPECT_EQ(lib.data_version(), after) << "nothing changed since";
+
+  const auto second = lib.page_at("/docs/a.pdf", 2);
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(second->number, 2);
+  EXPECT_EQ(second->path, "/docs/a.pdf");
+  EXPECT_EQ(lib.page(second->page_id)->number, 2);
+  EXPECT_FALSE(lib.page_at("/docs/a.pdf", 4).has_value());
+  EXPECT_FALSE(lib.page_at("/docs/b.pdf", 1).has_value());
+}
+
 TEST(Library, F32FormatRoundTripsExactly) {
   TempDir dir;
   Library lib(dir / "l.db", {.vector_format = VectorFormat::kF32});
