@@ -1,7 +1,6 @@
 #include "models/idefics3/model.h"
 
 #include <cmath>
-#include <limits>
 #include <string>
 
 #include "core/error.h"
@@ -11,30 +10,6 @@ namespace patchwise::models::idefics3 {
 namespace {
 
 using torch::indexing::Slice;
-
-class Loader {
- public:
-  Loader(const Checkpoint& checkpoint, torch::ScalarType dtype) : checkpoint_(checkpoint), dtype_(dtype) {}
-
-  torch::Tensor get(const std::string& name, std::vector<std::int64_t> shape) const {
-    return checkpoint_.get(name, std::move(shape), dtype_).contiguous();
-  }
-  Linear linear(const std::string& prefix, std::int64_t out, std::int64_t in, bool bias) const {
-    Linear l{get(prefix + ".weight", {out, in}), {}};
-    if (bias) l.bias = get(prefix + ".bias", {out});
-    return l;
-  }
-  Norm norm(const std::string& prefix, std::int64_t dim, bool bias) const {
-    // Norm weights stay float32: the norms run in float32 and cast at the end.
-    Norm n{checkpoint_.get(prefix + ".weight", {dim}, torch::kFloat32), {}};
-    if (bias) n.bias = checkpoint_.get(prefix + ".bias", {dim}, torch::kFloat32);
-    return n;
-  }
-
- private:
-  const Checkpoint& checkpoint_;
-  torch::ScalarType dtype_;
-};
 
 // Position ids of a fully valid tile, computed like Idefics3VisionEmbeddings (fractional
 // coordinates bucketised against the boundaries 1/side .. (side-1)/side), in torch so the
@@ -46,17 +21,6 @@ torch::Tensor full_tile_position_ids(int side) {
   return (buckets.unsqueeze(1) * side + buckets.unsqueeze(0)).flatten();
 }
 
-void record(Trace* trace, const std::string& name, const torch::Tensor& t) {
-  if (trace) trace->tensors[name] = t.to(torch::kFloat32).clone();
-}
-
-void append(Trace* trace, const std::string& name, const torch::Tensor& t) {
-  if (!trace) return;
-  auto& slot = trace->tensors[name];
-  const auto value = t.to(torch::kFloat32);
-  slot = slot.defined() ? torch::cat({slot, value}) : value.clone();
-}
-
 }  // namespace
 
 Model::Model(const Checkpoint& checkpoint, const Config& config, torch::ScalarType dtype)
@@ -64,7 +28,7 @@ Model::Model(const Checkpoint& checkpoint, const Config& config, torch::ScalarTy
   if (dtype != torch::kFloat32 && dtype != torch::kBFloat16) {
     throw Error("ColIdefics3 runs in float32 or bfloat16 only");
   }
-  const Loader load(checkpoint, dtype);
+  const WeightLoader load(checkpoint, dtype);
   const auto& v = config.vision;
   const std::string vp = "model.vision_model.";
   patch_weight_ = load.get(vp + "embeddings.patch_embedding.weight", {v.hidden, 3, v.patch, v.patch});
@@ -88,19 +52,9 @@ Model::Model(const Checkpoint& checkpoint, const Config& config, torch::ScalarTy
   modality_projection_ = load.linear("model.connector.modality_projection.proj", t.hidden, config.connector_in(), false);
   const std::string tp = "model.text_model.";
   embed_tokens_ = load.get(tp + "embed_tokens.weight", {t.vocab, t.hidden});
-  const int q_dim = t.heads * t.head_dim;
-  const int kv_dim = t.kv_heads * t.head_dim;
+  text_shape_ = {t.hidden, t.heads, t.kv_heads, t.head_dim, t.intermediate, t.rms_norm_eps};
   for (int i = 0; i < t.layers; ++i) {
-    const std::string p = tp + "layers." + std::to_string(i) + ".";
-    text_layers_.push_back({load.norm(p + "input_layernorm", t.hidden, false),
-                            load.norm(p + "post_attention_layernorm", t.hidden, false),
-                            load.linear(p + "self_attn.q_proj", q_dim, t.hidden, false),
-                            load.linear(p + "self_attn.k_proj", kv_dim, t.hidden, false),
-                            load.linear(p + "self_attn.v_proj", kv_dim, t.hidden, false),
-                            load.linear(p + "self_attn.o_proj", t.hidden, q_dim, false),
-                            load.linear(p + "mlp.gate_proj", t.intermediate, t.hidden, false),
-                            load.linear(p + "mlp.up_proj", t.intermediate, t.hidden, false),
-                            load.linear(p + "mlp.down_proj", t.hidden, t.intermediate, false)});
+    text_layers_.push_back(load_decoder_layer(load, tp + "layers." + std::to_string(i) + ".", text_shape_, false));
   }
   final_norm_ = load.norm(tp + "norm", t.hidden, false);
   const auto head_shape = checkpoint.shape("linear.weight");
@@ -109,20 +63,6 @@ Model::Model(const Checkpoint& checkpoint, const Config& config, torch::ScalarTy
   }
   config_.projection_dim = static_cast<int>(head_shape[0]);
   head_ = load.linear("linear", head_shape[0], t.hidden, true);
-}
-
-torch::Tensor Model::layer_norm(const Norm& norm, const torch::Tensor& x) const {
-  const auto y = torch::layer_norm(x.to(torch::kFloat32), {x.size(-1)}, norm.weight, norm.bias,
-                                   config_.vision.layer_norm_eps);
-  return y.to(dtype_);
-}
-
-torch::Tensor Model::rms_norm(const Norm& norm, const torch::Tensor& x) const {
-  auto h = x.to(torch::kFloat32);
-  const auto variance = h.pow(2).mean(-1, /*keepdim=*/true);
-  h = h * torch::rsqrt(variance + config_.text.rms_norm_eps);
-  // Llama multiplies the weight in the activation dtype, after the cast.
-  return norm.weight.to(dtype_) * h.to(dtype_);
 }
 
 torch::Tensor Model::vision_attention(const VisionLayer& layer, const torch::Tensor& x) const {
@@ -134,9 +74,7 @@ torch::Tensor Model::vision_attention(const VisionLayer& layer, const torch::Ten
   const auto q = split(layer.q(x));
   const auto k = split(layer.k(x));
   const auto v = split(layer.v(x));
-  auto scores = torch::matmul(q, k.transpose(2, 3)) * std::pow(static_cast<double>(head_dim), -0.5);
-  const auto weights = torch::softmax(scores, -1, torch::kFloat32).to(dtype_);
-  const auto out = torch::matmul(weights, v).transpose(1, 2).reshape({n, len, heads * head_dim});
+  const auto out = attention(q, k, v).transpose(1, 2).reshape({n, len, heads * head_dim});
   return layer.out(out);
 }
 
@@ -145,15 +83,15 @@ torch::Tensor Model::vision_tower(const torch::Tensor& tiles, Trace* trace) cons
   auto x = torch::conv2d(tiles.to(dtype_), patch_weight_, patch_bias_, v.patch);
   x = x.flatten(2).transpose(1, 2);
   x = x + position_embedding_.index_select(0, position_ids_).unsqueeze(0);
-  append(trace, "vision_embeddings", x);
+  trace_append(trace, "vision_embeddings", x);
   for (std::size_t i = 0; i < vision_layers_.size(); ++i) {
     const auto& layer = vision_layers_[i];
-    x = x + vision_attention(layer, layer_norm(layer.norm1, x));
-    x = x + layer.fc2(torch::gelu(layer.fc1(layer_norm(layer.norm2, x)), "tanh"));
-    if (i == 0) append(trace, "vision_layer0_out", x);
+    x = x + vision_attention(layer, layer_norm(layer.norm1, x, v.layer_norm_eps, dtype_));
+    x = x + layer.fc2(torch::gelu(layer.fc1(layer_norm(layer.norm2, x, v.layer_norm_eps, dtype_)), "tanh"));
+    if (i == 0) trace_append(trace, "vision_layer0_out", x);
   }
-  x = layer_norm(post_layernorm_, x);
-  append(trace, "vision_last_hidden_state", x);
+  x = layer_norm(post_layernorm_, x, v.layer_norm_eps, dtype_);
+  trace_append(trace, "vision_last_hidden_state", x);
   return x;
 }
 
@@ -179,7 +117,7 @@ torch::Tensor Model::image_features(const torch::Tensor& tiles, int chunk, Trace
   for (std::int64_t begin = 0; begin < tiles.size(0); begin += std::max(chunk, 1)) {
     const auto end = std::min<std::int64_t>(begin + std::max(chunk, 1), tiles.size(0));
     const auto out = connector(vision_tower(tiles.index({Slice(begin, end)}), trace));
-    append(trace, "connector_out", out);
+    trace_append(trace, "connector_out", out);
     parts.push_back(out);
   }
   return torch::cat(parts);
@@ -198,70 +136,23 @@ torch::Tensor Model::merge_inputs(const torch::Tensor& input_ids, const torch::T
   return embeds;
 }
 
-torch::Tensor Model::text_attention(const TextLayer& layer, const torch::Tensor& x, const torch::Tensor& cos,
-                                    const torch::Tensor& sin, const torch::Tensor& mask) const {
-  const auto& t = config_.text;
-  const auto b = x.size(0);
-  const auto len = x.size(1);
-  auto q = layer.q(x).view({b, len, t.heads, t.head_dim}).transpose(1, 2);
-  auto k = layer.k(x).view({b, len, t.kv_heads, t.head_dim}).transpose(1, 2);
-  auto v = layer.v(x).view({b, len, t.kv_heads, t.head_dim}).transpose(1, 2);
-  auto rotate_half = [&](const torch::Tensor& y) {
-    const auto halves = y.chunk(2, -1);
-    return torch::cat({-halves[1], halves[0]}, -1);
-  };
-  q = q * cos + rotate_half(q) * sin;
-  k = k * cos + rotate_half(k) * sin;
-  const int group = t.heads / t.kv_heads;
-  if (group > 1) {
-    auto repeat = [&](const torch::Tensor& y) {
-      return y.unsqueeze(2).expand({b, t.kv_heads, group, len, t.head_dim}).reshape({b, t.heads, len, t.head_dim});
-    };
-    k = repeat(k);
-    v = repeat(v);
-  }
-  auto scores = torch::matmul(q, k.transpose(2, 3)) * std::pow(static_cast<double>(t.head_dim), -0.5);
-  scores = scores.to(torch::kFloat32) + mask;
-  const auto weights = torch::softmax(scores, -1).to(dtype_);
-  const auto out = torch::matmul(weights, v).transpose(1, 2).reshape({b, len, t.heads * t.head_dim});
-  return layer.o(out);
-}
-
 torch::Tensor Model::embed_sequence(const torch::Tensor& inputs_embeds, const torch::Tensor& attention_mask,
                                     Trace* trace) const {
   const auto& t = config_.text;
-  const auto b = inputs_embeds.size(0);
   const auto len = inputs_embeds.size(1);
   auto x = inputs_embeds.to(dtype_);
-  record(trace, "text_inputs_embeds", x);
+  trace_record(trace, "text_inputs_embeds", x);
 
   // Rotary tables for positions 0..len-1 (the reference ignores left padding here).
-  const auto inv_freq =
-      1.0 / torch::pow(t.rope_theta, torch::arange(0, t.head_dim, 2, torch::kInt64).to(torch::kFloat32) / t.head_dim);
-  const auto freqs = torch::arange(len, torch::kFloat32).unsqueeze(1) * inv_freq.unsqueeze(0);
+  const auto freqs = torch::arange(len, torch::kFloat32).unsqueeze(1) * rope_inv_freq(t.rope_theta, t.head_dim).unsqueeze(0);
   const auto angles = torch::cat({freqs, freqs}, -1);
   const auto cos = angles.cos().to(dtype_);
   const auto sin = angles.sin().to(dtype_);
 
-  // Causal and key-padding mask with a finite fill, so no row is ever fully -inf (no NaN).
-  const auto keys_ok = attention_mask.to(torch::kBool).view({b, 1, 1, len});
-  const auto causal = torch::ones({len, len}, torch::kBool).tril().view({1, 1, len, len});
-  const auto mask = torch::zeros({b, 1, len, len}, torch::kFloat32)
-                        .masked_fill(~(keys_ok & causal), std::numeric_limits<float>::lowest());
-
-  for (std::size_t i = 0; i < text_layers_.size(); ++i) {
-    const auto& layer = text_layers_[i];
-    x = x + text_attention(layer, rms_norm(layer.input_norm, x), cos, sin, mask);
-    const auto h = rms_norm(layer.post_attention_norm, x);
-    x = x + layer.down(torch::silu(layer.gate(h)) * layer.up(h));
-    if (i == 0) record(trace, "text_layer0_out", x);
-  }
-  x = rms_norm(final_norm_, x);
-  record(trace, "text_last_hidden_state", x);
-  auto proj = head_(x).to(torch::kFloat32);
-  record(trace, "proj_unnormalized", proj);
-  proj = proj / proj.norm(2, -1, /*keepdim=*/true);
-  return proj * attention_mask.to(torch::kFloat32).unsqueeze(-1);
+  x = run_decoder(text_layers_, text_shape_, x, cos, sin, causal_padding_mask(attention_mask), dtype_, trace);
+  x = rms_norm(final_norm_, x, t.rms_norm_eps, dtype_);
+  trace_record(trace, "text_last_hidden_state", x);
+  return retrieval_head(head_, x, attention_mask, trace);
 }
 
 }  // namespace patchwise::models::idefics3

@@ -4,44 +4,22 @@
 // never change; forward calls keep no state. Attention is matmul + softmax in float32 (libtorch
 // 1.13 has no fused attention); with dtype bf16 the matmuls run in bf16, while softmax,
 // LayerNorm/RMSNorm statistics and the L2 norm are computed in float32, as the reference does.
-#include <map>
-#include <string>
 #include <vector>
 
 #include <torch/torch.h>
 
+#include "models/common/layers.h"
 #include "models/idefics3/idefics3_config.h"
-
-namespace patchwise::models {
-class Checkpoint;
-}
 
 namespace patchwise::models::idefics3 {
 
-// Intermediate tensors by the names expected/outputs.safetensors uses (without "image."/"query.").
-struct Trace {
-  std::map<std::string, torch::Tensor> tensors;
-};
-
-struct Linear {
-  torch::Tensor weight;  // [out, in]
-  torch::Tensor bias;    // [out] or undefined
-  torch::Tensor operator()(const torch::Tensor& x) const { return torch::linear(x, weight, bias); }
-};
-
-struct Norm {
-  torch::Tensor weight;
-  torch::Tensor bias;  // undefined for RMSNorm
-};
+using models::Linear;
+using models::Norm;
+using models::Trace;
 
 struct VisionLayer {
   Norm norm1, norm2;
   Linear q, k, v, out, fc1, fc2;
-};
-
-struct TextLayer {
-  Norm input_norm, post_attention_norm;
-  Linear q, k, v, o, gate, up, down;
 };
 
 class Model {
@@ -70,10 +48,6 @@ class Model {
   torch::Tensor vision_tower(const torch::Tensor& tiles, Trace* trace) const;
   torch::Tensor connector(const torch::Tensor& hidden) const;
   torch::Tensor vision_attention(const VisionLayer& layer, const torch::Tensor& x) const;
-  torch::Tensor text_attention(const TextLayer& layer, const torch::Tensor& x, const torch::Tensor& cos,
-                               const torch::Tensor& sin, const torch::Tensor& mask) const;
-  torch::Tensor rms_norm(const Norm& norm, const torch::Tensor& x) const;
-  torch::Tensor layer_norm(const Norm& norm, const torch::Tensor& x) const;
 
   Config config_;
   torch::ScalarType dtype_;
@@ -82,7 +56,8 @@ class Model {
   Norm post_layernorm_;
   Linear modality_projection_;
   torch::Tensor embed_tokens_;
-  std::vector<TextLayer> text_layers_;
+  DecoderShape text_shape_;
+  std::vector<DecoderLayer> text_layers_;
   Norm final_norm_;
   Linear head_;
 };
