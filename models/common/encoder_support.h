@@ -4,6 +4,8 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -30,6 +32,13 @@ std::string encoder_fingerprint(const Checkpoint& checkpoint, const std::string&
 // Left-pads id rows to one [B, L] batch; returns (ids, attention_mask), both int64.
 std::pair<torch::Tensor, torch::Tensor> left_padded(const std::vector<std::vector<std::int64_t>>& rows,
                                                     std::int64_t pad_id);
+
+// Encodes queries `batch` at a time: `ids_of` tokenises one query, `encode` runs one
+// left-padded batch of ids and returns [B, L, D]; each query's own (last) rows come back.
+std::vector<core::MultiVector> encode_queries_in_batches(
+    std::span<const std::string> queries, int batch,
+    const std::function<std::vector<std::int64_t>(const std::string&)>& ids_of,
+    const std::function<torch::Tensor(const std::vector<std::vector<std::int64_t>>&)>& encode);
 
 // [rows, dim] tensor -> MultiVector (float32 copy).
 core::MultiVector to_multivector(const torch::Tensor& rows);

@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "models/checkpoint/checkpoint.h"
 #include "models/common/config_fields.h"
+#include "models/common/prompt_overrides.h"
 
 namespace patchwise::models::idefics3 {
 namespace fs = std::filesystem;
@@ -122,17 +123,7 @@ Config load_config(const fs::path& dir) {
   const json processor = fs::exists(dir / "processor_config.json") ? read_json(dir / "processor_config.json")
                                                                    : json::object();
   Config c = parse_config(config, preprocessor, processor, dir.string());
-  if (const fs::path overrides = dir / "patchwise_prompts.json"; fs::exists(overrides)) {
-    const json j = read_json(overrides);
-    const Fields f(j, overrides.string());
-    c.prompts.document_prompt = f.string_or("document_prompt", c.prompts.document_prompt);
-    c.prompts.image_placeholder = f.string_or("image_placeholder", c.prompts.image_placeholder);
-    c.prompts.query_prefix = f.string_or("query_prefix", c.prompts.query_prefix);
-    c.prompts.query_suffix = f.string_or("query_suffix", c.prompts.query_suffix);
-  }
-  if (c.prompts.document_prompt.find(c.prompts.image_placeholder) == std::string::npos) {
-    throw Error(dir.string() + ": the document prompt has no image placeholder \"" + c.prompts.image_placeholder + "\"");
-  }
+  apply_prompt_overrides(dir, c.prompts);
   return c;
 }
 

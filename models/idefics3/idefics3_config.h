@@ -9,21 +9,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/siglip/siglip_config.h"
 #include "vision/resample.h"
 
 namespace patchwise::models::idefics3 {
 
-struct VisionConfig {
-  int hidden = 0;
-  int layers = 0;
-  int heads = 0;
-  int intermediate = 0;
-  int patch = 0;
-  int image_size = 0;  // tile side in pixels
-  double layer_norm_eps = 1e-6;
-
-  int patches_per_side() const { return image_size / patch; }
-};
+using VisionConfig = siglip::SiglipConfig;
 
 struct TextConfig {
   int hidden = 0;

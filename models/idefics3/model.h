@@ -4,23 +4,22 @@
 // never change; forward calls keep no state. Attention is matmul + softmax in float32 (libtorch
 // 1.13 has no fused attention); with dtype bf16 the matmuls run in bf16, while softmax,
 // LayerNorm/RMSNorm statistics and the L2 norm are computed in float32, as the reference does.
+#include <memory>
+#include <string>
 #include <vector>
 
 #include <torch/torch.h>
 
-#include "models/common/layers.h"
 #include "models/idefics3/idefics3_config.h"
+#include "models/siglip/siglip_tower.h"
+#include "models/transformer/decoder.h"
+#include "models/transformer/layers.h"
 
 namespace patchwise::models::idefics3 {
 
-using models::Linear;
-using models::Norm;
-using models::Trace;
-
-struct VisionLayer {
-  Norm norm1, norm2;
-  Linear q, k, v, out, fc1, fc2;
-};
+using transformer::Linear;
+using transformer::Norm;
+using transformer::Trace;
 
 class Model {
  public:
@@ -45,19 +44,15 @@ class Model {
                                Trace* trace = nullptr) const;
 
  private:
-  torch::Tensor vision_tower(const torch::Tensor& tiles, Trace* trace) const;
   torch::Tensor connector(const torch::Tensor& hidden) const;
-  torch::Tensor vision_attention(const VisionLayer& layer, const torch::Tensor& x) const;
 
   Config config_;
   torch::ScalarType dtype_;
-  torch::Tensor patch_weight_, patch_bias_, position_embedding_, position_ids_;
-  std::vector<VisionLayer> vision_layers_;
-  Norm post_layernorm_;
+  std::unique_ptr<siglip::SiglipTower> vision_tower_;
   Linear modality_projection_;
   torch::Tensor embed_tokens_;
-  DecoderShape text_shape_;
-  std::vector<DecoderLayer> text_layers_;
+  transformer::DecoderShape text_shape_;
+  std::vector<transformer::DecoderLayer> text_layers_;
   Norm final_norm_;
   Linear head_;
 };

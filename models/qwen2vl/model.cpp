@@ -6,6 +6,11 @@
 #include "core/error.h"
 
 namespace patchwise::models::qwen2vl {
+namespace {
+
+using transformer::record;
+
+}  // namespace
 
 std::vector<KeyRename> checkpoint_key_renames() {
   return {
@@ -69,7 +74,7 @@ Model::Model(const Checkpoint& checkpoint, const Config& config, torch::ScalarTy
   embed_tokens_ = load.get("model.embed_tokens.weight", {t.vocab, t.hidden});
   text_shape_ = {t.hidden, t.heads, t.kv_heads, t.head_dim, t.intermediate, t.rms_norm_eps};
   for (int i = 0; i < t.layers; ++i) {
-    text_layers_.push_back(load_decoder_layer(load, "model.layers." + std::to_string(i) + ".", text_shape_, true));
+    text_layers_.push_back(transformer::load_decoder_layer(load, "model.layers." + std::to_string(i) + ".", text_shape_, true));
   }
   final_norm_ = load.norm("model.norm", t.hidden, false);
   const auto head_shape = checkpoint.shape("custom_text_proj.weight");
@@ -102,7 +107,7 @@ torch::Tensor Model::merge_inputs(const torch::Tensor& input_ids, const torch::T
 // component: t, h, w, t, h, w.
 std::pair<torch::Tensor, torch::Tensor> Model::rotary_tables(const torch::Tensor& positions) const {
   const auto& t = config_.text;
-  const auto freqs = positions.to(torch::kFloat32).unsqueeze(-1) * rope_inv_freq(t.rope_theta, t.head_dim);
+  const auto freqs = positions.to(torch::kFloat32).unsqueeze(-1) * transformer::rope_inv_freq(t.rope_theta, t.head_dim);
   const auto angles = torch::cat({freqs, freqs}, -1);  // [3, B, L, head_dim]
   std::vector<std::int64_t> sizes;
   for (int half = 0; half < 2; ++half) sizes.insert(sizes.end(), t.mrope_section.begin(), t.mrope_section.end());
@@ -118,14 +123,14 @@ std::pair<torch::Tensor, torch::Tensor> Model::rotary_tables(const torch::Tensor
 torch::Tensor Model::embed_sequence(const torch::Tensor& input_ids, const torch::Tensor& attention_mask,
                                     const torch::Tensor& features, const std::vector<Grid>& grids, Trace* trace) const {
   auto x = merge_inputs(input_ids, features).to(dtype_);
-  trace_record(trace, "text_inputs_embeds", x);
+  record(trace, "text_inputs_embeds", x);
   const auto positions = mrope_positions(input_ids, attention_mask, grids, config_.image_token_id, config_.vision.merge);
-  trace_record(trace, "mrope_position_ids", positions);
+  record(trace, "mrope_position_ids", positions);
   const auto [cos, sin] = rotary_tables(positions);
-  x = run_decoder(text_layers_, text_shape_, x, cos, sin, causal_padding_mask(attention_mask), dtype_, trace);
-  x = rms_norm(final_norm_, x, config_.text.rms_norm_eps, dtype_);
-  trace_record(trace, "text_last_hidden_state", x);
-  return retrieval_head(head_, x, attention_mask, trace);
+  x = transformer::run_decoder(text_layers_, text_shape_, x, cos, sin, transformer::causal_padding_mask(attention_mask), dtype_, trace);
+  x = transformer::rms_norm(final_norm_, x, config_.text.rms_norm_eps, dtype_);
+  record(trace, "text_last_hidden_state", x);
+  return transformer::retrieval_head(head_, x, attention_mask, trace);
 }
 
 }  // namespace patchwise::models::qwen2vl

@@ -10,9 +10,9 @@
 #include <torch/torch.h>
 
 #include "models/checkpoint/checkpoint.h"
-#include "models/common/layers.h"
 #include "models/qwen2vl/qwen2vl_config.h"
 #include "models/qwen2vl/vision_tower.h"
+#include "models/transformer/decoder.h"
 
 namespace patchwise::models::qwen2vl {
 
@@ -54,8 +54,8 @@ class Model {
   torch::ScalarType dtype_;
   std::unique_ptr<VisionTower> vision_;
   torch::Tensor embed_tokens_;
-  DecoderShape text_shape_;
-  std::vector<DecoderLayer> text_layers_;
+  transformer::DecoderShape text_shape_;
+  std::vector<transformer::DecoderLayer> text_layers_;
   Norm final_norm_;
   Linear head_;
 };

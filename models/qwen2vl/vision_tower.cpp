@@ -1,12 +1,17 @@
 #include "models/qwen2vl/vision_tower.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "core/error.h"
+#include "models/transformer/decoder.h"
 
 namespace patchwise::models::qwen2vl {
 namespace {
+
+using transformer::apply_rotary;
+using transformer::record;
 
 bool is_qwen25(const Config& c) { return c.variant == Variant::qwen2_5_vl; }
 
@@ -92,13 +97,13 @@ VisionTower::VisionTower(const WeightLoader& load, const Config& config, torch::
 }
 
 torch::Tensor VisionTower::norm(const Norm& n, const torch::Tensor& x) const {
-  return is_qwen25(config_) ? rms_norm(n, x, config_.vision.norm_eps, dtype_)
-                            : layer_norm(n, x, config_.vision.norm_eps, dtype_);
+  return is_qwen25(config_) ? transformer::rms_norm(n, x, config_.vision.norm_eps, dtype_)
+                            : transformer::layer_norm(n, x, config_.vision.norm_eps, dtype_);
 }
 
 // [patches, head_dim / 2] float32: the row angles, then the column angles.
 torch::Tensor VisionTower::rotary_angles(const std::vector<Grid>& grids) const {
-  const auto inv_freq = rope_inv_freq(10000.0, config_.vision.head_dim() / 2);
+  const auto inv_freq = transformer::rope_inv_freq(10000.0, config_.vision.head_dim() / 2);
   std::vector<torch::Tensor> parts;
   for (const auto& g : grids) {
     const auto pos = patch_positions(g, config_.vision.merge).to(torch::kFloat32);
@@ -119,10 +124,12 @@ torch::Tensor VisionTower::self_attention(const VisionBlock& b, const torch::Ten
   const auto q = apply_rotary(qkv[0].to(torch::kFloat32), cos, sin).to(dtype_);
   const auto k = apply_rotary(qkv[1].to(torch::kFloat32), cos, sin).to(dtype_);
   const auto v = qkv[2];
+  const double scale = std::pow(static_cast<double>(head_dim), -0.5);
   std::vector<torch::Tensor> outs;
   std::int64_t begin = 0;
   for (const auto len : segments) {
-    outs.push_back(attention(q.narrow(1, begin, len), k.narrow(1, begin, len), v.narrow(1, begin, len)));
+    outs.push_back(transformer::attention(q.narrow(1, begin, len), k.narrow(1, begin, len), v.narrow(1, begin, len),
+                                         {}, scale));
     begin += len;
   }
   return b.proj(torch::cat(outs, 1).transpose(0, 1).reshape({seq, heads * head_dim}));
@@ -153,7 +160,7 @@ torch::Tensor VisionTower::forward(const torch::Tensor& patches, const std::vect
                 "]");
   }
   auto x = torch::linear(patches.to(dtype_), patch_weight_);
-  trace_record(trace, "vision_patch_embed", x);
+  record(trace, "vision_patch_embed", x);
   auto angles = rotary_angles(grids);
 
   const auto image_parts = image_segments(grids);
@@ -164,7 +171,7 @@ torch::Tensor VisionTower::forward(const torch::Tensor& patches, const std::vect
     const WindowLayout layout = window_layout(grids, v.merge, v.window_merged());
     order = layout.merged_order;
     window_parts = layout.windows;
-    trace_record(trace, "vision_window_index", order);
+    record(trace, "vision_window_index", order);
     auto permute = [&](const torch::Tensor& t) {
       return t.view({total / unit, unit, t.size(1)}).index_select(0, order).reshape({total, t.size(1)});
     };
@@ -179,14 +186,14 @@ torch::Tensor VisionTower::forward(const torch::Tensor& patches, const std::vect
     const bool whole_image =
         !is_qwen25(config_) || std::find(full.begin(), full.end(), static_cast<int>(i)) != full.end();
     x = block(blocks_[i], x, cos, sin, whole_image ? image_parts : window_parts);
-    if (i == 0) trace_record(trace, "vision_block0_out", x);
+    if (i == 0) record(trace, "vision_block0_out", x);
   }
-  trace_record(trace, "vision_last_block_out", x);
+  record(trace, "vision_last_block_out", x);
   auto merged = norm(merger_norm_, x).reshape({total / unit, v.hidden * unit});
   merged = merger_fc2_(torch::gelu(merger_fc1_(merged)));
-  trace_record(trace, "merger_out", merged);
+  record(trace, "merger_out", merged);
   if (order.defined()) merged = merged.index_select(0, torch::argsort(order));
-  trace_record(trace, "vision_out", merged);
+  record(trace, "vision_out", merged);
   return merged;
 }
 

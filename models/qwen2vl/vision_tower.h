@@ -7,11 +7,16 @@
 
 #include <torch/torch.h>
 
-#include "models/common/layers.h"
+#include "models/transformer/layers.h"
 #include "models/qwen2vl/preprocess.h"
 #include "models/qwen2vl/qwen2vl_config.h"
 
 namespace patchwise::models::qwen2vl {
+
+using transformer::Linear;
+using transformer::Norm;
+using transformer::Trace;
+using transformer::WeightLoader;
 
 struct VisionBlock {
   Norm norm1, norm2;

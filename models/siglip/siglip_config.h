@@ -1,0 +1,18 @@
+#pragma once
+// Hyper-parameters of a SigLIP vision tower (read by each family's config loader).
+
+namespace patchwise::models::siglip {
+
+struct SiglipConfig {
+  int hidden = 0;
+  int layers = 0;
+  int heads = 0;
+  int intermediate = 0;
+  int patch = 0;
+  int image_size = 0;  // tile side in pixels
+  double layer_norm_eps = 1e-6;
+
+  int patches_per_side() const { return image_size / patch; }
+};
+
+}  // namespace patchwise::models::siglip
