@@ -12,6 +12,7 @@
 #include "models/checkpoint/checkpoint.h"
 #include "models/idefics3/colidefics3_encoder.h"
 #include "models/lexical/lexical_encoder.h"
+#include "models/qwen2vl/colqwen2_encoder.h"
 #include "models/starter/starter_encoder.h"
 
 namespace patchwise::models {
@@ -24,6 +25,9 @@ using Factory = std::function<std::unique_ptr<Encoder>(const fs::path& dir)>;
 const std::map<std::string, Factory>& families() {
   static const std::map<std::string, Factory> table = {
       {"idefics3", [](const fs::path& dir) { return idefics3::make_colidefics3_encoder(dir); }},
+      {"qwen2_vl", [](const fs::path& dir) { return qwen2vl::make_colqwen2_encoder(dir); }},
+      {"qwen2_5_vl", [](const fs::path& dir) { return qwen2vl::make_colqwen2_encoder(dir); }},
+      {"colqwen2", [](const fs::path& dir) { return qwen2vl::make_colqwen2_encoder(dir); }},
       {"patchwise-lexical", [](const fs::path& dir) { return std::make_unique<LexicalEncoder>(dir); }},
       {"patchwise-starter", [](const fs::path& dir) { return std::make_unique<starter::StarterEncoder>(dir); }},
   };

@@ -1,12 +1,11 @@
 #include "models/idefics3/colidefics3_encoder.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <fstream>
-#include <iterator>
+#include <utility>
 
 #include "core/error.h"
 #include "models/checkpoint/checkpoint.h"
+#include "models/common/encoder_support.h"
 #include "models/idefics3/prompt.h"
 #include "models/tokenizer/tokenizer.h"
 
@@ -14,69 +13,9 @@ namespace patchwise::models::idefics3 {
 namespace fs = std::filesystem;
 namespace {
 
-// FNV-1a, 64 bit: only needs to tell settings apart, not resist attacks.
-std::uint64_t fnv1a(std::string_view bytes, std::uint64_t h = 1469598103934665603ULL) {
-  for (const unsigned char c : bytes) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
-
-std::string file_bytes(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
-std::string display_name(const fs::path& dir) {
-  const fs::path clean = dir.lexically_normal();
-  fs::path p = clean.filename().empty() ? clean.parent_path() : clean;
-  // Hugging Face cache layout: models--ORG--NAME/snapshots/REV -> ORG/NAME.
-  if (p.parent_path().filename() == "snapshots") {
-    std::string repo = p.parent_path().parent_path().filename().string();
-    if (repo.rfind("models--", 0) == 0) {
-      repo = repo.substr(8);
-      if (const auto sep = repo.find("--"); sep != std::string::npos) repo.replace(sep, 2, "/");
-      return repo;
-    }
-  }
-  return p.filename().string();
-}
-
-// Runs `fn`, turning libtorch's exceptions into patchwise::Error with context.
 template <typename Fn>
 auto guarded(const char* what, Fn&& fn) {
-  try {
-    return fn();
-  } catch (const c10::Error& e) {
-    throw Error(std::string("ColIdefics3 ") + what + " failed in libtorch: " + e.what_without_backtrace());
-  }
-}
-
-// Left-pads id rows to one [B, L] batch; returns ids and attention mask.
-std::pair<torch::Tensor, torch::Tensor> left_padded(const std::vector<std::vector<std::int64_t>>& rows,
-                                                    std::int64_t pad_id) {
-  std::size_t len = 0;
-  for (const auto& r : rows) len = std::max(len, r.size());
-  const auto b = static_cast<std::int64_t>(rows.size());
-  auto ids = torch::full({b, static_cast<std::int64_t>(len)}, pad_id, torch::kInt64);
-  auto mask = torch::zeros({b, static_cast<std::int64_t>(len)}, torch::kInt64);
-  for (std::int64_t i = 0; i < b; ++i) {
-    const auto& r = rows[i];
-    const auto start = static_cast<std::int64_t>(len - r.size());
-    if (r.empty()) continue;
-    ids[i].narrow(0, start, static_cast<std::int64_t>(r.size()))
-        .copy_(torch::from_blob(const_cast<std::int64_t*>(r.data()), {static_cast<std::int64_t>(r.size())}, torch::kInt64));
-    mask[i].narrow(0, start, static_cast<std::int64_t>(r.size())).fill_(1);
-  }
-  return {ids, mask};
-}
-
-core::MultiVector to_multivector(const torch::Tensor& rows) {
-  const auto t = rows.to(torch::kFloat32).contiguous();
-  const auto* p = t.data_ptr<float>();
-  return core::MultiVector(static_cast<std::size_t>(t.size(0)), static_cast<std::size_t>(t.size(1)),
-                           std::vector<float>(p, p + t.numel()));
+  return models::guarded("ColIdefics3", what, std::forward<Fn>(fn));
 }
 
 }  // namespace
@@ -101,13 +40,9 @@ ColIdefics3Encoder::ColIdefics3Encoder(const fs::path& dir, EncoderOptions optio
 
   // The compute dtype is left out on purpose: bf16 vectors stay within cosine 0.98 of float32
   // ones (a test checks), so a library ingested in one dtype is searchable in the other.
-  const std::string settings = describe_settings(config_) + "\ntokenizer " +
-                               std::to_string(fnv1a(file_bytes(checkpoint.dir() / "tokenizer.json")));
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx",
-                static_cast<unsigned long long>(fnv1a(settings, fnv1a(checkpoint.fingerprint()))));
-  info_ = {display_name(dir), "colidefics3", static_cast<std::size_t>(config_.projection_dim), hex,
-           parameter_count(checkpoint), transformer::dtype_name(options_.dtype)};
+  info_ = {display_name(dir), "colidefics3", static_cast<std::size_t>(config_.projection_dim),
+           encoder_fingerprint(checkpoint, describe_settings(config_)), parameter_count(checkpoint),
+           transformer::dtype_name(options_.dtype)};
 }
 
 std::optional<std::size_t> ColIdefics3Encoder::vectors_per_page(int width_px, int height_px) const {
@@ -182,19 +117,9 @@ std::vector<core::PageEmbedding> ColIdefics3Encoder::encode_pages(std::span<cons
 }
 
 std::vector<core::MultiVector> ColIdefics3Encoder::encode_queries(std::span<const std::string> queries) {
-  std::vector<core::MultiVector> out;
-  out.reserve(queries.size());
-  const auto batch = static_cast<std::size_t>(std::max(options_.query_batch, 1));
-  for (std::size_t begin = 0; begin < queries.size(); begin += batch) {
-    std::vector<std::vector<std::int64_t>> ids;
-    for (std::size_t i = begin; i < std::min(begin + batch, queries.size()); ++i) ids.push_back(query_ids(queries[i]));
-    const auto vectors = encode_id_batch(ids);
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-      const auto n = static_cast<std::int64_t>(ids[i].size());
-      out.push_back(to_multivector(vectors[static_cast<std::int64_t>(i)].narrow(0, vectors.size(1) - n, n)));
-    }
-  }
-  return out;
+  return encode_queries_in_batches(
+      queries, options_.query_batch, [&](const std::string& q) { return query_ids(q); },
+      [&](const std::vector<std::vector<std::int64_t>>& ids) { return encode_id_batch(ids); });
 }
 
 std::unique_ptr<Encoder> make_colidefics3_encoder(const fs::path& dir) {

@@ -1,10 +1,12 @@
 #include "models/idefics3/idefics3_config.h"
 
 #include <cmath>
-#include <fstream>
 #include <sstream>
 
 #include "core/error.h"
+#include "models/checkpoint/checkpoint.h"
+#include "models/common/config_fields.h"
+#include "models/common/prompt_overrides.h"
 
 namespace patchwise::models::idefics3 {
 namespace fs = std::filesystem;
@@ -12,80 +14,9 @@ namespace {
 
 using nlohmann::json;
 
-json read_json(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in) throw Error("cannot read " + file.string());
-  try {
-    return json::parse(in);
-  } catch (const json::exception& e) {
-    throw Error(file.string() + " is not valid JSON: " + e.what());
-  }
-}
+using Fields = ConfigFields;
 
-// Reads config fields with errors that say which file and field is wrong.
-class Fields {
- public:
-  Fields(const json& j, std::string where) : j_(j), where_(std::move(where)) {
-    if (!j_.is_object()) throw Error(where_ + ": expected a JSON object");
-  }
-
-  const json* find(const char* key) const {
-    auto it = j_.find(key);
-    return it == j_.end() || it->is_null() ? nullptr : &*it;
-  }
-
-  int positive_int(const char* key) const {
-    const json* v = find(key);
-    if (!v) throw Error(where_ + ": missing \"" + key + "\"");
-    if (!v->is_number_integer() || v->get<long long>() <= 0 || v->get<long long>() > (1LL << 30)) {
-      throw Error(where_ + ": \"" + key + "\" must be a positive integer, found " + v->dump());
-    }
-    return v->get<int>();
-  }
-  int positive_int_or(const char* key, int fallback) const { return find(key) ? positive_int(key) : fallback; }
-
-  double positive_number_or(const char* key, double fallback) const {
-    const json* v = find(key);
-    if (!v) return fallback;
-    if (!v->is_number() || !(v->get<double>() > 0)) {
-      throw Error(where_ + ": \"" + key + "\" must be a positive number, found " + v->dump());
-    }
-    return v->get<double>();
-  }
-  bool bool_or(const char* key, bool fallback) const {
-    const json* v = find(key);
-    if (!v) return fallback;
-    if (!v->is_boolean()) throw Error(where_ + ": \"" + key + "\" must be true or false, found " + v->dump());
-    return v->get<bool>();
-  }
-  std::string string_or(const char* key, const std::string& fallback) const {
-    const json* v = find(key);
-    if (!v) return fallback;
-    if (!v->is_string()) throw Error(where_ + ": \"" + key + "\" must be a string, found " + v->dump());
-    return v->get<std::string>();
-  }
-  Fields object(const char* key) const {
-    const json* v = find(key);
-    if (!v) throw Error(where_ + ": missing \"" + key + "\"");
-    return Fields(*v, where_ + " " + key);
-  }
-  bool has(const char* key) const { return find(key) != nullptr; }
-  std::array<float, 3> triple_or(const char* key, std::array<float, 3> fallback) const {
-    const json* v = find(key);
-    if (!v) return fallback;
-    if (v->is_number()) return {v->get<float>(), v->get<float>(), v->get<float>()};
-    if (!v->is_array() || v->size() != 3 || !(*v)[0].is_number() || !(*v)[1].is_number() ||
-        !(*v)[2].is_number()) {
-      throw Error(where_ + ": \"" + key + "\" must be 3 numbers, found " + v->dump());
-    }
-    return {(*v)[0].get<float>(), (*v)[1].get<float>(), (*v)[2].get<float>()};
-  }
-  const std::string& where() const { return where_; }
-
- private:
-  const json& j_;
-  std::string where_;
-};
+json read_json(const fs::path& file) { return read_json_file(file); }
 
 VisionConfig parse_vision(const Fields& f) {
   VisionConfig v;
@@ -192,17 +123,7 @@ Config load_config(const fs::path& dir) {
   const json processor = fs::exists(dir / "processor_config.json") ? read_json(dir / "processor_config.json")
                                                                    : json::object();
   Config c = parse_config(config, preprocessor, processor, dir.string());
-  if (const fs::path overrides = dir / "patchwise_prompts.json"; fs::exists(overrides)) {
-    const json j = read_json(overrides);
-    const Fields f(j, overrides.string());
-    c.prompts.document_prompt = f.string_or("document_prompt", c.prompts.document_prompt);
-    c.prompts.image_placeholder = f.string_or("image_placeholder", c.prompts.image_placeholder);
-    c.prompts.query_prefix = f.string_or("query_prefix", c.prompts.query_prefix);
-    c.prompts.query_suffix = f.string_or("query_suffix", c.prompts.query_suffix);
-  }
-  if (c.prompts.document_prompt.find(c.prompts.image_placeholder) == std::string::npos) {
-    throw Error(dir.string() + ": the document prompt has no image placeholder \"" + c.prompts.image_placeholder + "\"");
-  }
+  apply_prompt_overrides(dir, c.prompts);
   return c;
 }
 

@@ -12,6 +12,7 @@
 
 #include "models/idefics3/idefics3_config.h"
 #include "models/siglip/siglip_tower.h"
+#include "models/transformer/decoder.h"
 #include "models/transformer/layers.h"
 
 namespace patchwise::models::idefics3 {
@@ -19,11 +20,6 @@ namespace patchwise::models::idefics3 {
 using transformer::Linear;
 using transformer::Norm;
 using transformer::Trace;
-
-struct TextLayer {
-  Norm input_norm, post_attention_norm;
-  Linear q, k, v, o, gate, up, down;
-};
 
 class Model {
  public:
@@ -49,16 +45,14 @@ class Model {
 
  private:
   torch::Tensor connector(const torch::Tensor& hidden) const;
-  torch::Tensor text_attention(const TextLayer& layer, const torch::Tensor& x, const torch::Tensor& cos,
-                               const torch::Tensor& sin, const torch::Tensor& mask) const;
-  torch::Tensor rms_norm(const Norm& norm, const torch::Tensor& x) const;
 
   Config config_;
   torch::ScalarType dtype_;
   std::unique_ptr<siglip::SiglipTower> vision_tower_;
   Linear modality_projection_;
   torch::Tensor embed_tokens_;
-  std::vector<TextLayer> text_layers_;
+  transformer::DecoderShape text_shape_;
+  std::vector<transformer::DecoderLayer> text_layers_;
   Norm final_norm_;
   Linear head_;
 };

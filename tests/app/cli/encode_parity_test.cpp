@@ -1,8 +1,11 @@
-// `patchwise encode` through the real CLI reproduces the reference ColIdefics3 (ColSmol)
-// outputs of the fixture: each page and query alone, and their MaxSim scores.
+// `patchwise encode` through the real CLI reproduces the reference outputs of each model
+// fixture (ColIdefics3, ColQwen2, ColQwen2.5): each page and query alone, and their MaxSim scores.
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
 
 #include "models/checkpoint/safetensors.h"
 #include "tests/support/process.h"
@@ -11,8 +14,6 @@
 namespace patchwise {
 namespace {
 namespace fs = std::filesystem;
-
-const fs::path kFixture = fs::path(PATCHWISE_FIXTURES_DIR) / "colidefics3";
 
 torch::Tensor tensor(const models::SafetensorsFile& file, const std::string& name) {
   const auto* info = file.find(name);
@@ -24,16 +25,24 @@ double maxsim(const torch::Tensor& query, const torch::Tensor& page) {
   return query.to(torch::kFloat64).matmul(page.to(torch::kFloat64).t()).amax(1).sum().item<double>();
 }
 
-TEST(EncodeParity, CliEncodeOfTheColIdefics3FixtureMatchesTheReference) {
+std::vector<std::string> fixture_queries(const fs::path& fixture) {
+  std::ifstream in(fixture / "inputs" / "queries.json");
+  return nlohmann::json::parse(in).at("queries").get<std::vector<std::string>>();
+}
+
+class EncodeParity : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(EncodeParity, CliEncodeOfTheFixtureMatchesTheReference) {
+  const fs::path kFixture = fs::path(PATCHWISE_FIXTURES_DIR) / GetParam();
   if (!fs::exists(kFixture / "config.json")) GTEST_SKIP() << "no fixture at " << kFixture;
   test::TempDir tmp;
   const fs::path out = tmp / "out.safetensors";
+  const auto queries = fixture_queries(kFixture);
+  ASSERT_EQ(queries.size(), 2u);
   const auto result = test::run_process({PATCHWISE_CLI, "--model", kFixture.string(), "encode", "--pages",
                                          (kFixture / "inputs" / "page0.png").string(),
-                                         (kFixture / "inputs" / "page1.png").string(), "--queries",
-                                         "What does the DER encoding of an ASN.1 INTEGER look like?",
-                                         "Où sont définis les types MIME partagés ? Ça coûte 5 € — naïve Straße",
-                                         "--out", out.string()});
+                                         (kFixture / "inputs" / "page1.png").string(), "--queries", queries[0],
+                                         queries[1], "--out", out.string()});
   ASSERT_EQ(result.exit_code, 0) << result.err;
 
   const auto ours = models::SafetensorsFile::open(out);
@@ -53,6 +62,8 @@ TEST(EncodeParity, CliEncodeOfTheColIdefics3FixtureMatchesTheReference) {
     }
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, EncodeParity, ::testing::Values("colidefics3", "colqwen2", "colqwen2_5"));
 
 }  // namespace
 }  // namespace patchwise

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "fixture.h"
+#include "tests/models/fixture_files.h"
 #include "models/idefics3/colidefics3_encoder.h"
 #include "models/idefics3/prompt.h"
 
@@ -33,14 +34,8 @@ torch::Tensor ids_tensor(const std::vector<std::int64_t>& ids) {
   return torch::tensor(ids, torch::kInt64);
 }
 
-torch::Tensor rows_of(const core::MultiVector& mv) {
-  return torch::tensor(std::vector<float>(mv.values().begin(), mv.values().end()))
-      .view({static_cast<long>(mv.rows()), static_cast<long>(mv.dim())});
-}
-
-double maxsim(const torch::Tensor& q, const torch::Tensor& d) {
-  return torch::matmul(q.to(torch::kFloat64), d.to(torch::kFloat64).t()).amax(1).sum().item<double>();
-}
+using models::testing::maxsim;
+using models::testing::rows_of;
 
 TEST_F(ColIdefics3Parity, ReadsTheFixtureConfiguration) {
   const auto& c = encoder_->config();
