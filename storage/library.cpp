@@ -367,6 +367,26 @@ core::VectorForm core_form(VectorFormat format) {
   return core::VectorForm::f32;
 }
 
+// Appends one embeddings row (page_id, rows, vectors) to `corpus`.
+void add_stored_page(core::Corpus& corpus, const sql::Statement& row, VectorFormat format, bool as_stored,
+                     std::vector<float>& scratch) {
+  const std::int64_t page_id = row.int64(0);
+  const auto page_rows = std::size_t(row.int64(1));
+  const std::string what = "page " + std::to_string(page_id);
+  if (!as_stored) {
+    scratch.resize(page_rows * corpus.dim());
+    decode_vectors(row.blob(2), format, scratch, what);
+    corpus.add_page(page_id, scratch);
+    return;
+  }
+  const auto blob = row.blob(2);
+  if (blob.size() != page_rows * corpus.row_bytes()) {
+    throw Error(what + ": vector blob has " + std::to_string(blob.size()) + " bytes, expected " +
+                std::to_string(page_rows * corpus.row_bytes()) + "; the library is damaged");
+  }
+  corpus.add_encoded_page(page_id, page_rows, blob, {});
+}
+
 }  // namespace
 
 core::Corpus Library::load_corpus(std::string_view fingerprint, LoadForm form) const {
@@ -394,21 +414,38 @@ core::Corpus Library::load_corpus(std::string_view fingerprint, LoadForm form) c
   sql::Statement rows(*db_, "SELECT page_id, rows, vectors FROM embeddings WHERE model_id = ?1 ORDER BY page_id");
   rows.bind(1, *mid);
   std::vector<float> scratch;  // grows to the largest page once, then is reused
-  while (rows.step()) {
-    const std::int64_t page_id = rows.int64(0);
-    const auto page_rows = std::size_t(rows.int64(1));
-    if (as_stored) {
-      const auto blob = rows.blob(2);
-      if (blob.size() != page_rows * corpus.row_bytes()) {
-        throw Error("page " + std::to_string(page_id) + ": vector blob has " + std::to_string(blob.size()) +
-                    " bytes, expected " + std::to_string(page_rows * corpus.row_bytes()) + "; the library is damaged");
-      }
-      corpus.add_encoded_page(page_id, page_rows, blob, {});
-      continue;
-    }
-    scratch.resize(page_rows * dim);
-    decode_vectors(rows.blob(2), format, scratch, "page " + std::to_string(page_id));
-    corpus.add_page(page_id, scratch);
+  while (rows.step()) add_stored_page(corpus, rows, format, as_stored, scratch);
+  return corpus;
+}
+
+std::vector<std::int64_t> Library::page_ids(std::string_view fingerprint) const {
+  std::vector<std::int64_t> ids;
+  const auto mid = model_id(fingerprint);
+  if (!mid) return ids;
+  sql::Statement st(*db_, "SELECT page_id FROM embeddings WHERE model_id = ?1 ORDER BY page_id");
+  st.bind(1, *mid);
+  while (st.step()) ids.push_back(st.int64(0));
+  return ids;
+}
+
+core::Corpus Library::load_pages(std::string_view fingerprint, std::span<const std::int64_t> ids,
+                                 LoadForm form) const {
+  ReadSnapshot snapshot(*db_);
+  const auto mid = model_id(fingerprint);
+  if (!mid) throw Error("library " + path_.string() + " has no pages encoded with model " + std::string(fingerprint));
+  sql::Statement info(*db_, "SELECT dim, format FROM models WHERE id = ?1");
+  info.bind(1, *mid);
+  info.step();
+  const auto dim = std::size_t(info.int64(0));
+  const VectorFormat format = parse_format(info.text(1));
+  const bool as_stored = form == LoadForm::kStored;
+  core::Corpus corpus(dim, as_stored ? core_form(format) : core::VectorForm::f32);
+  sql::Statement row(*db_, "SELECT page_id, rows, vectors FROM embeddings WHERE model_id = ?1 AND page_id = ?2");
+  std::vector<float> scratch;
+  for (const std::int64_t id : ids) {
+    row.reset();
+    row.bind(1, *mid).bind(2, id);
+    if (row.step()) add_stored_page(corpus, row, format, as_stored, scratch);
   }
   return corpus;
 }

@@ -198,6 +198,12 @@ class Library {
   // Every page that has vectors for `fingerprint`, in page-id order, in one arena (one
   // allocation for the arena, one scratch row buffer). Throws if the fingerprint is unknown.
   core::Corpus load_corpus(std::string_view fingerprint, LoadForm form = LoadForm::kF32) const;
+  // The ids of the pages that have vectors for `fingerprint`, ascending (empty if none).
+  std::vector<std::int64_t> page_ids(std::string_view fingerprint) const;
+  // Like load_corpus, for the pages with these ids only (ascending; ids without vectors for
+  // the model, e.g. removed meanwhile, are left out): what a reader that loaded earlier lacks.
+  core::Corpus load_pages(std::string_view fingerprint, std::span<const std::int64_t> ids,
+                          LoadForm form = LoadForm::kF32) const;
   // nullopt if the page was removed meanwhile (e.g. by a concurrent ingest).
   std::optional<PageRef> page(std::int64_t page_id) const;
   // Page `number` (1-based) of the document stored at `path`; nullopt if there is none.

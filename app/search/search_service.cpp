@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "app/pipeline/discover.h"
+#include "app/search/corpus_update.h"
 #include "app/search/first_pass_cache.h"
 #include "core/error.h"
 #include "core/searcher.h"
@@ -58,9 +59,12 @@ struct SearchService::State {
 void SearchService::State::load() {
   // Read before loading: a commit that lands during the load makes the next call reload.
   version = library.data_version();
-  core::Corpus corpus = model_known(library, info.fingerprint)
-                            ? library.load_corpus(info.fingerprint, storage::Library::LoadForm::kStored)
-                            : core::Corpus(info.dim);
+  core::Corpus corpus(info.dim);
+  if (loaded && loaded->corpus.page_count() > 0) {
+    corpus = updated_corpus(library, info.fingerprint, loaded->corpus);
+  } else if (model_known(library, info.fingerprint)) {
+    corpus = library.load_corpus(info.fingerprint, storage::Library::LoadForm::kStored);
+  }
   auto next = std::make_unique<Loaded>(std::move(corpus));
   if (next->corpus.page_count() >= std::max<std::size_t>(options.tiered_min_pages, 1)) {
     core::FirstPassOptions first = options.first_pass;

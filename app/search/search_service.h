@@ -11,6 +11,8 @@
 // Freshness: before each search/explain the service asks SQLite whether another connection
 // committed since it loaded (PRAGMA data_version, a few microseconds) and if so reloads, so
 // pages ingested meanwhile (by another thread or process) are found and removed ones are gone.
+// A reload reads only the pages it lacks (app/search/corpus_update.h) and pools only those for
+// the first pass.
 // refresh() does the same on demand (e.g. from a worker thread after an ingest finished).
 //
 // Thread-safety: every public member may be called from any thread. Calls are serialized by

@@ -138,6 +138,22 @@ TEST(Library, FindsAPageByDocumentAndNumberAndCountsOtherConnectionsCommits) {
   EXPECT_FALSE(lib.page_at("/docs/b.pdf", 1).has_value());
 }
 
+TEST(Library, LoadsOnlyTheNamedPages) {
+  TempDir dir;
+  Library lib(dir / "l.db");
+  EXPECT_TRUE(lib.page_ids(kModel.fingerprint).empty());
+  lib.write_document(file("/docs/a.pdf", "h1"), kModel, make_pages(3, 1));
+  const auto ids = lib.page_ids(kModel.fingerprint);
+  ASSERT_EQ(ids.size(), 3u);
+  EXPECT_LT(ids[0], ids[1]);
+  const core::Corpus all = lib.load_corpus(kModel.fingerprint, Library::LoadForm::kStored);
+  const std::vector<std::int64_t> wanted = {ids[0], ids[2], ids[2] + 1000};
+  const core::Corpus some = lib.load_pages(kModel.fingerprint, wanted, Library::LoadForm::kStored);
+  ASSERT_EQ(some.page_count(), 2u) << "an id without vectors is left out";
+  EXPECT_EQ(some.page_id(1), ids[2]);
+  EXPECT_EQ(some.decode_page(1), all.decode_page(2));
+}
+
 TEST(Library, F32FormatRoundTripsExactly) {
   TempDir dir;
   Library lib(dir / "l.db", {.vector_format = VectorFormat::kF32});

@@ -127,8 +127,16 @@ TEST_F(SearchServiceTest, FindsPagesIngestedByAnotherThreadMeanwhile) {
     storage::Library library(library_path());
     ASSERT_TRUE(library.remove_document((fs::canonical(docs()) / "memo.pdf").string()));
   }
-  EXPECT_EQ(service.search("memo", 10).size(), 4u) << "removed pages are gone";
+  const auto updated = service.search("memo", 10);
+  EXPECT_EQ(updated.size(), 4u) << "removed pages are gone";
   EXPECT_FALSE(service.refresh()) << "nothing changed since the last search";
+  // Updated in place (old pages copied, new ones read), it ranks like a service loaded afresh.
+  const auto fresh = SearchService(library_path(), encoder()).search("memo", 10);
+  ASSERT_EQ(fresh.size(), updated.size());
+  for (std::size_t i = 0; i < fresh.size(); ++i) {
+    EXPECT_EQ(fresh[i].page.page_id, updated[i].page.page_id);
+    EXPECT_EQ(fresh[i].score, updated[i].score);
+  }
 }
 
 TEST_F(SearchServiceTest, ExplainsAPageForAHeatmap) {
