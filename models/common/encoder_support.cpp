@@ -42,9 +42,9 @@ std::string display_name(const fs::path& dir) {
   return p.filename().string();
 }
 
-std::string encoder_fingerprint(const Checkpoint& checkpoint, const std::string& settings) {
-  const std::string all =
-      settings + "\ntokenizer " + std::to_string(fnv1a(file_bytes(checkpoint.dir() / "tokenizer.json")));
+std::string encoder_fingerprint(const Checkpoint& checkpoint, const std::string& settings, const std::string& dtype) {
+  const std::string all = settings + "\ntokenizer " +
+                          std::to_string(fnv1a(file_bytes(checkpoint.dir() / "tokenizer.json"))) + "\ndtype " + dtype;
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a(all, fnv1a(checkpoint.fingerprint()))));
   return hex;

@@ -25,9 +25,10 @@ class Checkpoint;
 // the folder's name.
 std::string display_name(const std::filesystem::path& dir);
 
-// 16 hex digits identifying the weights (the checkpoint's fingerprint), the tokenizer.json
-// bytes and `settings` (preprocessing and prompts as text).
-std::string encoder_fingerprint(const Checkpoint& checkpoint, const std::string& settings);
+// 16 hex digits identifying the weights (the checkpoint's fingerprint), `settings`
+// (preprocessing and prompts as text), the tokenizer.json bytes and the compute dtype (which
+// changes the vectors slightly).
+std::string encoder_fingerprint(const Checkpoint& checkpoint, const std::string& settings, const std::string& dtype);
 
 // Left-pads id rows to one [B, L] batch; returns (ids, attention_mask), both int64.
 std::pair<torch::Tensor, torch::Tensor> left_padded(const std::vector<std::vector<std::int64_t>>& rows,

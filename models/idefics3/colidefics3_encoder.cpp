@@ -38,11 +38,10 @@ ColIdefics3Encoder::ColIdefics3Encoder(const fs::path& dir, EncoderOptions optio
   model_ = guarded("loading", [&] { return std::make_unique<Model>(checkpoint, config_, options_.dtype); });
   config_ = model_->config();
 
-  // The compute dtype is left out on purpose: bf16 vectors stay within cosine 0.98 of float32
-  // ones (a test checks), so a library ingested in one dtype is searchable in the other.
+  // The compute dtype changes the vectors slightly, so it is part of the fingerprint.
   info_ = {display_name(dir), "colidefics3", static_cast<std::size_t>(config_.projection_dim),
-           encoder_fingerprint(checkpoint, describe_settings(config_)), parameter_count(checkpoint),
-           transformer::dtype_name(options_.dtype)};
+           encoder_fingerprint(checkpoint, describe_settings(config_), transformer::dtype_name(options_.dtype)),
+           parameter_count(checkpoint), transformer::dtype_name(options_.dtype)};
 }
 
 std::optional<std::size_t> ColIdefics3Encoder::vectors_per_page(int width_px, int height_px) const {

@@ -39,8 +39,21 @@ ColQwen2Encoder::ColQwen2Encoder(const fs::path& dir, EncoderOptions options) : 
   pad_id_ = pad ? *pad : 0;
   model_ = guarded("loading", [&] { return std::make_unique<Model>(checkpoint, config_, options_.dtype); });
   config_ = model_->config();
-  info_ = {display_name(dir), family_name(config_.variant), static_cast<std::size_t>(config_.projection_dim),
-           encoder_fingerprint(checkpoint, describe_settings(config_))};
+  const std::string dtype = transformer::dtype_name(options_.dtype);
+  info_ = {display_name(dir),
+           family_name(config_.variant),
+           static_cast<std::size_t>(config_.projection_dim),
+           encoder_fingerprint(checkpoint, describe_settings(config_), dtype),
+           parameter_count(checkpoint),
+           dtype};
+}
+
+std::optional<std::size_t> ColQwen2Encoder::vectors_per_page(int width_px, int height_px) const {
+  if (width_px <= 0 || height_px <= 0) return std::nullopt;
+  const auto& pre = config_.preprocess;
+  const Size size = smart_resize({width_px, height_px}, pre.factor(), pre.min_pixels, pre.max_pixels);
+  const int image_tokens = (size.width / pre.factor()) * (size.height / pre.factor());
+  return tokenize(document_prompt(config_.prompts, image_tokens)).size();
 }
 
 ColQwen2Encoder::~ColQwen2Encoder() = default;

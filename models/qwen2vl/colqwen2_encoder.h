@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,8 @@ class ColQwen2Encoder final : public Encoder {
   std::vector<core::PageEmbedding> encode_pages(std::span<const vision::PageImage> pages) override;
   std::vector<core::MultiVector> encode_queries(std::span<const std::string> queries) override;
   std::size_t preferred_batch_size() const override { return 1; }
+  // N image tokens (the smart-resized grid in merged cells) + the prompt's other tokens.
+  std::optional<std::size_t> vectors_per_page(int width_px, int height_px) const override;
 
   // The steps, exposed for parity tests.
   const Config& config() const { return config_; }

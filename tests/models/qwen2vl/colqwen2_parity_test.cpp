@@ -57,6 +57,17 @@ TEST_P(ColQwen2Parity, ReadsTheFixtureConfiguration) {
   EXPECT_EQ(encoder().info().family, is_qwen25() ? "colqwen2.5" : "colqwen2");
   EXPECT_EQ(encoder().info().dim, 128u);
   EXPECT_EQ(encoder().info().fingerprint.size(), 16u);
+  EXPECT_EQ(encoder().info().dtype, "float32");
+  EXPECT_EQ(encoder().info().parameters, is_qwen25() ? 170336u : 168704u);  // MANIFEST: weights table
+}
+
+TEST_P(ColQwen2Parity, VectorsPerPageFollowFromTheSize) {
+  for (int i = 0; i < 2; ++i) {
+    const vision::PageImage page = fixture_page(dir(), i);
+    EXPECT_EQ(encoder().vectors_per_page(page.width, page.height),
+              static_cast<std::size_t>(singles("pages." + std::to_string(i)).size(0)));
+  }
+  EXPECT_EQ(encoder().vectors_per_page(0, 10), std::nullopt);
 }
 
 TEST_P(ColQwen2Parity, PixelPatchesAndPageIdsMatchTheReference) {
@@ -213,7 +224,8 @@ TEST_P(ColQwen2Parity, Bf16StaysCloseToFloat32) {
   const auto b = rows_of(bf16.encode_pages({&page, 1})[0].vectors);
   ASSERT_EQ(a.sizes(), b.sizes());
   EXPECT_GT((a * b).sum(1).min().item<float>(), 0.98F);
-  EXPECT_EQ(encoder().info().fingerprint, bf16.info().fingerprint);
+  EXPECT_NE(encoder().info().fingerprint, bf16.info().fingerprint);  // the dtype is part of it
+  EXPECT_EQ(bf16.info().dtype, "bfloat16");
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, ColQwen2Parity, ::testing::Values("colqwen2", "colqwen2_5"));
