@@ -1,85 +1,15 @@
 #include "models/idefics3/colidefics3_encoder.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <fstream>
-#include <iterator>
 
 #include "core/error.h"
 #include "models/checkpoint/checkpoint.h"
+#include "models/encoder_support.h"
 #include "models/idefics3/prompt.h"
 #include "models/tokenizer/tokenizer.h"
 
 namespace patchwise::models::idefics3 {
 namespace fs = std::filesystem;
-namespace {
-
-// FNV-1a, 64 bit: only needs to tell settings apart, not resist attacks.
-std::uint64_t fnv1a(std::string_view bytes, std::uint64_t h = 1469598103934665603ULL) {
-  for (const unsigned char c : bytes) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
-
-std::string file_bytes(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
-std::string display_name(const fs::path& dir) {
-  const fs::path clean = dir.lexically_normal();
-  fs::path p = clean.filename().empty() ? clean.parent_path() : clean;
-  // Hugging Face cache layout: models--ORG--NAME/snapshots/REV -> ORG/NAME.
-  if (p.parent_path().filename() == "snapshots") {
-    std::string repo = p.parent_path().parent_path().filename().string();
-    if (repo.rfind("models--", 0) == 0) {
-      repo = repo.substr(8);
-      if (const auto sep = repo.find("--"); sep != std::string::npos) repo.replace(sep, 2, "/");
-      return repo;
-    }
-  }
-  return p.filename().string();
-}
-
-// Runs `fn`, turning libtorch's exceptions into patchwise::Error with context.
-template <typename Fn>
-auto guarded(const char* what, Fn&& fn) {
-  try {
-    return fn();
-  } catch (const c10::Error& e) {
-    throw Error(std::string("ColIdefics3 ") + what + " failed in libtorch: " + e.what_without_backtrace());
-  }
-}
-
-// Left-pads id rows to one [B, L] batch; returns ids and attention mask.
-std::pair<torch::Tensor, torch::Tensor> left_padded(const std::vector<std::vector<std::int64_t>>& rows,
-                                                    std::int64_t pad_id) {
-  std::size_t len = 0;
-  for (const auto& r : rows) len = std::max(len, r.size());
-  const auto b = static_cast<std::int64_t>(rows.size());
-  auto ids = torch::full({b, static_cast<std::int64_t>(len)}, pad_id, torch::kInt64);
-  auto mask = torch::zeros({b, static_cast<std::int64_t>(len)}, torch::kInt64);
-  for (std::int64_t i = 0; i < b; ++i) {
-    const auto& r = rows[i];
-    const auto start = static_cast<std::int64_t>(len - r.size());
-    if (r.empty()) continue;
-    ids[i].narrow(0, start, static_cast<std::int64_t>(r.size()))
-        .copy_(torch::from_blob(const_cast<std::int64_t*>(r.data()), {static_cast<std::int64_t>(r.size())}, torch::kInt64));
-    mask[i].narrow(0, start, static_cast<std::int64_t>(r.size())).fill_(1);
-  }
-  return {ids, mask};
-}
-
-core::MultiVector to_multivector(const torch::Tensor& rows) {
-  const auto t = rows.to(torch::kFloat32).contiguous();
-  const auto* p = t.data_ptr<float>();
-  return core::MultiVector(static_cast<std::size_t>(t.size(0)), static_cast<std::size_t>(t.size(1)),
-                           std::vector<float>(p, p + t.numel()));
-}
-
-}  // namespace
 
 ColIdefics3Encoder::ColIdefics3Encoder(const fs::path& dir, EncoderOptions options) : options_(options) {
   const Checkpoint checkpoint = Checkpoint::open(dir);
@@ -96,15 +26,11 @@ ColIdefics3Encoder::ColIdefics3Encoder(const fs::path& dir, EncoderOptions optio
   }
   pad_id_ = checkpoint.config().value("pad_token_id", 0);
   if (pad_id_ < 0 || pad_id_ >= config_.text.vocab) pad_id_ = 0;
-  model_ = guarded("loading", [&] { return std::make_unique<Model>(checkpoint, config_, options_.dtype); });
+  model_ = guarded("ColIdefics3", "loading", [&] { return std::make_unique<Model>(checkpoint, config_, options_.dtype); });
   config_ = model_->config();
 
-  const std::string settings = describe_settings(config_) + "\ntokenizer " +
-                               std::to_string(fnv1a(file_bytes(checkpoint.dir() / "tokenizer.json")));
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx",
-                static_cast<unsigned long long>(fnv1a(settings, fnv1a(checkpoint.fingerprint()))));
-  info_ = {display_name(dir), "colidefics3", static_cast<std::size_t>(config_.projection_dim), hex};
+  info_ = {display_name(dir), "colidefics3", static_cast<std::size_t>(config_.projection_dim),
+           encoder_fingerprint(checkpoint.fingerprint(), describe_settings(config_), checkpoint.dir() / "tokenizer.json")};
 }
 
 ColIdefics3Encoder::~ColIdefics3Encoder() = default;
@@ -126,7 +52,7 @@ std::vector<std::int64_t> ColIdefics3Encoder::query_ids(const std::string& query
 }
 
 torch::Tensor ColIdefics3Encoder::encode_page_batch(const std::vector<PageInputs>& pages, Trace* trace) const {
-  return guarded("page encoding", [&] {
+  return guarded("ColIdefics3", "page encoding", [&] {
     c10::InferenceMode inference;
     std::vector<torch::Tensor> tiles;
     std::vector<std::vector<std::int64_t>> ids;
@@ -135,16 +61,16 @@ torch::Tensor ColIdefics3Encoder::encode_page_batch(const std::vector<PageInputs
       ids.push_back(p.input_ids);
     }
     const auto features = model_->image_features(torch::cat(tiles), options_.vision_chunk, trace);
-    const auto [batch_ids, mask] = left_padded(ids, pad_id_);
+    const auto [batch_ids, mask] = padded_batch(ids, pad_id_, PaddingSide::left);
     return model_->embed_sequence(model_->merge_inputs(batch_ids, features), mask, trace);
   });
 }
 
 torch::Tensor ColIdefics3Encoder::encode_id_batch(const std::vector<std::vector<std::int64_t>>& ids,
                                                   Trace* trace) const {
-  return guarded("query encoding", [&] {
+  return guarded("ColIdefics3", "query encoding", [&] {
     c10::InferenceMode inference;
-    const auto [batch_ids, mask] = left_padded(ids, pad_id_);
+    const auto [batch_ids, mask] = padded_batch(ids, pad_id_, PaddingSide::left);
     return model_->embed_sequence(model_->merge_inputs(batch_ids, torch::empty({0, config_.text.hidden})), mask, trace);
   });
 }

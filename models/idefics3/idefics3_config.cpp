@@ -5,6 +5,8 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "models/checkpoint/checkpoint.h"
+#include "models/checkpoint/config_fields.h"
 
 namespace patchwise::models::idefics3 {
 namespace fs = std::filesystem;
@@ -12,120 +14,9 @@ namespace {
 
 using nlohmann::json;
 
-json read_json(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in) throw Error("cannot read " + file.string());
-  try {
-    return json::parse(in);
-  } catch (const json::exception& e) {
-    throw Error(file.string() + " is not valid JSON: " + e.what());
-  }
-}
+json read_json(const fs::path& file) { return read_json_file(file); }
 
-// Reads config fields with errors that say which file and field is wrong.
-class Fields {
- public:
-  Fields(const json& j, std::string where) : j_(j), where_(std::move(where)) {
-    if (!j_.is_object()) throw Error(where_ + ": expected a JSON object");
-  }
-
-  const json* find(const char* key) const {
-    auto it = j_.find(key);
-    return it == j_.end() || it->is_null() ? nullptr : &*it;
-  }
-
-  int positive_int(const char* key) const {
-    const json* v = find(key);
-    if (!v) throw Error(where_ + ": missing \"" + key + "\"");
-    if (!v->is_number_integer() || v->get<long long>() <= 0 || v->get<long long>() > (1LL << 30)) {
-      throw Error(where_ + ": \"" + key + "\" must be a positive integer, found " + v->dump());
-    }
-    return v->get<int>();
-  }
-  int positive_int_or(const char* key, int fallback) const { return find(key) ? positive_int(key) : fallback; }
-
-  double positive_number_or(const char* key, double fallback) const {
-    const json* v = find(key);
-    if (!v) return fallback;
-    if (!v->is_number() || !(v->get<double>() > 0)) {
-      throw Error(where_ + ": \"" + key + "\" must be a positive number, found " + v->dump());
-    }
-    return v->get<double>();
-  }
-  bool bool_or(const char* key, bool fallback) const {
-    const json* v = find(key);
-    if (!v) return fallback;
-    if (!v->is_boolean()) throw Error(where_ + ": \"" + key + "\" must be true or false, found " + v->dump());
-    return v->get<bool>();
-  }
-  std::string string_or(const char* key, const std::string& fallback) const {
-    const json* v = find(key);
-    if (!v) return fallback;
-    if (!v->is_string()) throw Error(where_ + ": \"" + key + "\" must be a string, found " + v->dump());
-    return v->get<std::string>();
-  }
-  Fields object(const char* key) const {
-    const json* v = find(key);
-    if (!v) throw Error(where_ + ": missing \"" + key + "\"");
-    return Fields(*v, where_ + " " + key);
-  }
-  bool has(const char* key) const { return find(key) != nullptr; }
-  std::array<float, 3> triple_or(const char* key, std::array<float, 3> fallback) const {
-    const json* v = find(key);
-    if (!v) return fallback;
-    if (v->is_number()) return {v->get<float>(), v->get<float>(), v->get<float>()};
-    if (!v->is_array() || v->size() != 3 || !(*v)[0].is_number() || !(*v)[1].is_number() ||
-        !(*v)[2].is_number()) {
-      throw Error(where_ + ": \"" + key + "\" must be 3 numbers, found " + v->dump());
-    }
-    return {(*v)[0].get<float>(), (*v)[1].get<float>(), (*v)[2].get<float>()};
-  }
-  const std::string& where() const { return where_; }
-
- private:
-  const json& j_;
-  std::string where_;
-};
-
-VisionConfig parse_vision(const Fields& f) {
-  VisionConfig v;
-  v.hidden = f.positive_int("hidden_size");
-  v.layers = f.positive_int("num_hidden_layers");
-  v.heads = f.positive_int("num_attention_heads");
-  v.intermediate = f.positive_int("intermediate_size");
-  v.patch = f.positive_int("patch_size");
-  v.image_size = f.positive_int("image_size");
-  v.layer_norm_eps = f.positive_number_or("layer_norm_eps", 1e-6);
-  if (v.hidden % v.heads != 0) throw Error(f.where() + ": hidden_size is not a multiple of num_attention_heads");
-  if (v.image_size % v.patch != 0) throw Error(f.where() + ": image_size is not a multiple of patch_size");
-  if (f.string_or("hidden_act", "gelu_pytorch_tanh") != "gelu_pytorch_tanh") {
-    throw Error(f.where() + ": only hidden_act \"gelu_pytorch_tanh\" is supported");
-  }
-  return v;
-}
-
-TextConfig parse_text(const Fields& f) {
-  TextConfig t;
-  t.hidden = f.positive_int("hidden_size");
-  t.layers = f.positive_int("num_hidden_layers");
-  t.heads = f.positive_int("num_attention_heads");
-  t.kv_heads = f.positive_int_or("num_key_value_heads", t.heads);
-  t.head_dim = f.positive_int_or("head_dim", t.hidden / t.heads);
-  t.intermediate = f.positive_int("intermediate_size");
-  t.vocab = f.positive_int("vocab_size");
-  t.rms_norm_eps = f.positive_number_or("rms_norm_eps", 1e-6);
-  t.rope_theta = f.positive_number_or("rope_theta", 10000.0);
-  if (t.heads % t.kv_heads != 0) {
-    throw Error(f.where() + ": num_attention_heads is not a multiple of num_key_value_heads");
-  }
-  if (t.head_dim % 2 != 0) throw Error(f.where() + ": head_dim must be even for rotary embeddings");
-  if (f.has("rope_scaling")) throw Error(f.where() + ": rope_scaling is not supported");
-  if (f.string_or("hidden_act", "silu") != "silu") throw Error(f.where() + ": only hidden_act \"silu\" is supported");
-  if (f.bool_or("attention_bias", false) || f.bool_or("mlp_bias", false)) {
-    throw Error(f.where() + ": text models with biases are not supported");
-  }
-  return t;
-}
+using Fields = ConfigFields;
 
 PreprocessConfig parse_preprocess(const Fields& f, const Fields& vision) {
   PreprocessConfig p;
@@ -162,8 +53,8 @@ Config parse_config(const json& config, const json& preprocessor, const json& pr
   const Fields top(config, where + "/config.json");
   const Fields vision = top.object("vision_config");
   Config c;
-  c.vision = parse_vision(vision);
-  c.text = parse_text(top.object("text_config"));
+  c.vision = siglip::parse_siglip_config(vision);
+  c.text = transformer::parse_decoder_config(top.object("text_config"), "silu");
   c.scale_factor = top.positive_int("scale_factor");
   c.image_token_id = top.positive_int("image_token_id");
   c.preprocess = parse_preprocess(Fields(preprocessor, where + "/preprocessor_config.json"), vision);

@@ -41,19 +41,8 @@ Model::Model(const Checkpoint& checkpoint, const Config& config, torch::ScalarTy
   modality_projection_ = load.linear("model.connector.modality_projection.proj", t.hidden, config.connector_in(), false);
   const std::string tp = "model.text_model.";
   embed_tokens_ = load.get(tp + "embed_tokens.weight", {t.vocab, t.hidden});
-  const int q_dim = t.heads * t.head_dim;
-  const int kv_dim = t.kv_heads * t.head_dim;
   for (int i = 0; i < t.layers; ++i) {
-    const std::string p = tp + "layers." + std::to_string(i) + ".";
-    text_layers_.push_back({load.norm(p + "input_layernorm", t.hidden, false),
-                            load.norm(p + "post_attention_layernorm", t.hidden, false),
-                            load.linear(p + "self_attn.q_proj", q_dim, t.hidden, false),
-                            load.linear(p + "self_attn.k_proj", kv_dim, t.hidden, false),
-                            load.linear(p + "self_attn.v_proj", kv_dim, t.hidden, false),
-                            load.linear(p + "self_attn.o_proj", t.hidden, q_dim, false),
-                            load.linear(p + "mlp.gate_proj", t.intermediate, t.hidden, false),
-                            load.linear(p + "mlp.up_proj", t.intermediate, t.hidden, false),
-                            load.linear(p + "mlp.down_proj", t.hidden, t.intermediate, false)});
+    text_layers_.push_back(transformer::load_decoder_layer(load, tp + "layers." + std::to_string(i) + ".", t));
   }
   final_norm_ = load.norm(tp + "norm", t.hidden, false);
   const auto head_shape = checkpoint.shape("linear.weight");
@@ -109,57 +98,29 @@ torch::Tensor Model::merge_inputs(const torch::Tensor& input_ids, const torch::T
   return embeds;
 }
 
-torch::Tensor Model::text_attention(const TextLayer& layer, const torch::Tensor& x, const torch::Tensor& cos,
-                                    const torch::Tensor& sin, const torch::Tensor& mask) const {
-  const auto& t = config_.text;
-  const auto b = x.size(0);
-  const auto len = x.size(1);
-  auto q = layer.q(x).view({b, len, t.heads, t.head_dim}).transpose(1, 2);
-  auto k = layer.k(x).view({b, len, t.kv_heads, t.head_dim}).transpose(1, 2);
-  auto v = layer.v(x).view({b, len, t.kv_heads, t.head_dim}).transpose(1, 2);
-  q = q * cos + transformer::rotate_half(q) * sin;
-  k = k * cos + transformer::rotate_half(k) * sin;
-  const int group = t.heads / t.kv_heads;
-  const auto out = transformer::attention(q, transformer::repeat_kv(k, group), transformer::repeat_kv(v, group), mask,
-                                          std::pow(static_cast<double>(t.head_dim), -0.5));
-  return layer.o(out.transpose(1, 2).reshape({b, len, t.heads * t.head_dim}));
-}
-
 torch::Tensor Model::embed_sequence(const torch::Tensor& inputs_embeds, const torch::Tensor& attention_mask,
                                     Trace* trace) const {
   const auto& t = config_.text;
-  const auto b = inputs_embeds.size(0);
   const auto len = inputs_embeds.size(1);
   auto x = inputs_embeds.to(dtype_);
   record(trace, "text_inputs_embeds", x);
 
   // Rotary tables for positions 0..len-1 (the reference ignores left padding here).
-  const auto inv_freq =
-      1.0 / torch::pow(t.rope_theta, torch::arange(0, t.head_dim, 2, torch::kInt64).to(torch::kFloat32) / t.head_dim);
-  const auto freqs = torch::arange(len, torch::kFloat32).unsqueeze(1) * inv_freq.unsqueeze(0);
-  const auto angles = torch::cat({freqs, freqs}, -1);
-  const auto cos = angles.cos().to(dtype_);
-  const auto sin = angles.sin().to(dtype_);
+  const auto [cos, sin] = transformer::rotary_tables(torch::arange(len, torch::kFloat32), t, dtype_);
 
   // Causal and key-padding mask with a finite fill, so no row is ever fully -inf (no NaN).
-  const auto keys_ok = attention_mask.to(torch::kBool).view({b, 1, 1, len});
-  const auto causal = torch::ones({len, len}, torch::kBool).tril().view({1, 1, len, len});
-  const auto mask = torch::zeros({b, 1, len, len}, torch::kFloat32)
-                        .masked_fill(~(keys_ok & causal), std::numeric_limits<float>::lowest());
+  const auto mask = transformer::additive_attention_mask(attention_mask, /*causal=*/true);
 
   for (std::size_t i = 0; i < text_layers_.size(); ++i) {
     const auto& layer = text_layers_[i];
-    x = x + text_attention(layer, rms_norm(layer.input_norm, x), cos, sin, mask);
+    x = x + transformer::decoder_self_attention(layer, t, rms_norm(layer.input_norm, x), cos, sin, mask);
     const auto h = rms_norm(layer.post_attention_norm, x);
     x = x + layer.down(torch::silu(layer.gate(h)) * layer.up(h));
     if (i == 0) record(trace, "text_layer0_out", x);
   }
   x = rms_norm(final_norm_, x);
   record(trace, "text_last_hidden_state", x);
-  auto proj = head_(x).to(torch::kFloat32);
-  record(trace, "proj_unnormalized", proj);
-  proj = proj / proj.norm(2, -1, /*keepdim=*/true);
-  return proj * attention_mask.to(torch::kFloat32).unsqueeze(-1);
+  return transformer::retrieval_embeddings(head_, x, attention_mask, trace);
 }
 
 }  // namespace patchwise::models::idefics3

@@ -12,6 +12,7 @@
 
 #include "models/idefics3/idefics3_config.h"
 #include "models/siglip/siglip_tower.h"
+#include "models/transformer/decoder.h"
 #include "models/transformer/layers.h"
 
 namespace patchwise::models::idefics3 {
@@ -20,10 +21,7 @@ using transformer::Linear;
 using transformer::Norm;
 using transformer::Trace;
 
-struct TextLayer {
-  Norm input_norm, post_attention_norm;
-  Linear q, k, v, o, gate, up, down;
-};
+using TextLayer = transformer::DecoderLayer;
 
 class Model {
  public:
@@ -49,8 +47,6 @@ class Model {
 
  private:
   torch::Tensor connector(const torch::Tensor& hidden) const;
-  torch::Tensor text_attention(const TextLayer& layer, const torch::Tensor& x, const torch::Tensor& cos,
-                               const torch::Tensor& sin, const torch::Tensor& mask) const;
   torch::Tensor rms_norm(const Norm& norm, const torch::Tensor& x) const;
 
   Config config_;

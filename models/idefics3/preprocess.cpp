@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "models/encoder_support.h"
 
 namespace patchwise::models::idefics3 {
 namespace {
@@ -26,20 +27,6 @@ vision::Image8 crop(const vision::Image8& img, int x0, int y0, int x1, int y1) {
     std::copy_n(src, row_bytes, out.pixels.data() + y * row_bytes);
   }
   return out;
-}
-
-// Rescale in double then cast to float, normalise in float, HWC uint8 -> CHW float.
-void normalize_into(const vision::Image8& img, const PreprocessConfig& config, float* out) {
-  const std::size_t plane = static_cast<std::size_t>(img.width) * img.height;
-  for (int c = 0; c < 3; ++c) {
-    const float mean = config.mean[c];
-    const float std = config.std[c];
-    float* dst = out + c * plane;
-    for (std::size_t i = 0; i < plane; ++i) {
-      const auto v = static_cast<float>(static_cast<double>(img.pixels[i * 3 + c]) * config.rescale_factor);
-      dst[i] = (v - mean) / std;
-    }
-  }
 }
 
 }  // namespace
@@ -84,16 +71,6 @@ Size tile_multiple_size(Size in, int tile) {
   return {w, h};
 }
 
-vision::Image8 to_image8(const vision::PageImage& page) {
-  if (page.empty()) throw Error("cannot encode an empty page image");
-  const auto expected = static_cast<std::size_t>(page.width) * page.height * 3;
-  if (page.rgb.size() != expected) {
-    throw Error("page image of " + std::to_string(page.width) + "x" + std::to_string(page.height) + " needs " +
-                std::to_string(expected) + " RGB bytes, found " + std::to_string(page.rgb.size()));
-  }
-  return vision::Image8{page.width, page.height, 3, page.rgb};
-}
-
 PreparedImage prepare_image(const vision::Image8& rgb, const PreprocessConfig& config) {
   if (rgb.channels != 3) throw Error("Idefics3 preprocessing needs an RGB image");
   const int m = config.tile_size;
@@ -129,7 +106,7 @@ PreparedImage prepare_image(const vision::Image8& rgb, const PreprocessConfig& c
   float* dst = out.tiles.data_ptr<float>();
   for (const auto& frame : frames) {
     if (frame.width != m || frame.height != m) throw Error("Idefics3 preprocessing produced a tile of the wrong size");
-    normalize_into(frame, config, dst);
+    normalize_into(frame, config.rescale_factor, config.mean, config.std, dst);
     dst += static_cast<std::size_t>(3) * m * m;
   }
   return out;

@@ -31,10 +31,6 @@ struct PreparedImage {
   int tile_count() const { return static_cast<int>(tiles.size(0)); }
 };
 
-// The page image as the reference's `image.convert("RGB")` numpy array. Throws
-// patchwise::Error for an empty page or a pixel buffer of the wrong length.
-vision::Image8 to_image8(const vision::PageImage& page);
-
 PreparedImage prepare_image(const vision::Image8& rgb, const PreprocessConfig& config);
 
 }  // namespace patchwise::models::idefics3

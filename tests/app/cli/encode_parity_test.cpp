@@ -1,8 +1,11 @@
-// `patchwise encode` through the real CLI reproduces the reference ColIdefics3 (ColSmol)
-// outputs of the fixture: each page and query alone, and their MaxSim scores.
+// `patchwise encode` through the real CLI reproduces the reference outputs of each model
+// fixture (ColIdefics3 / ColSmol, ColPali): each page and query alone, and their MaxSim scores.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
+#include <fstream>
 
 #include "models/checkpoint/safetensors.h"
 #include "tests/support/process.h"
@@ -11,8 +14,6 @@
 namespace patchwise {
 namespace {
 namespace fs = std::filesystem;
-
-const fs::path kFixture = fs::path(PATCHWISE_FIXTURES_DIR) / "colidefics3";
 
 torch::Tensor tensor(const models::SafetensorsFile& file, const std::string& name) {
   const auto* info = file.find(name);
@@ -24,20 +25,24 @@ double maxsim(const torch::Tensor& query, const torch::Tensor& page) {
   return query.to(torch::kFloat64).matmul(page.to(torch::kFloat64).t()).amax(1).sum().item<double>();
 }
 
-TEST(EncodeParity, CliEncodeOfTheColIdefics3FixtureMatchesTheReference) {
-  if (!fs::exists(kFixture / "config.json")) GTEST_SKIP() << "no fixture at " << kFixture;
+// Runs `patchwise --model <fixture> encode` on the fixture's two pages and two queries and
+// compares with expected/singles.safetensors.
+void expect_cli_encode_matches_the_reference(const std::string& fixture) {
+  const fs::path dir = fs::path(PATCHWISE_FIXTURES_DIR) / fixture;
+  if (!fs::exists(dir / "config.json")) GTEST_SKIP() << "no fixture at " << dir;
+  std::ifstream queries_file(dir / "inputs" / "queries.json");
+  const auto queries = nlohmann::json::parse(queries_file).at("queries");
   test::TempDir tmp;
   const fs::path out = tmp / "out.safetensors";
-  const auto result = test::run_process({PATCHWISE_CLI, "--model", kFixture.string(), "encode", "--pages",
-                                         (kFixture / "inputs" / "page0.png").string(),
-                                         (kFixture / "inputs" / "page1.png").string(), "--queries",
-                                         "What does the DER encoding of an ASN.1 INTEGER look like?",
-                                         "Où sont définis les types MIME partagés ? Ça coûte 5 € — naïve Straße",
+  const auto result = test::run_process({PATCHWISE_CLI, "--model", dir.string(), "encode", "--pages",
+                                         (dir / "inputs" / "page0.png").string(),
+                                         (dir / "inputs" / "page1.png").string(), "--queries",
+                                         queries.at(0).get<std::string>(), queries.at(1).get<std::string>(),
                                          "--out", out.string()});
   ASSERT_EQ(result.exit_code, 0) << result.err;
 
   const auto ours = models::SafetensorsFile::open(out);
-  const auto expected = models::SafetensorsFile::open(kFixture / "expected" / "singles.safetensors");
+  const auto expected = models::SafetensorsFile::open(dir / "expected" / "singles.safetensors");
   for (const std::string name : {"pages.0", "pages.1", "queries.0", "queries.1"}) {
     const auto a = tensor(ours, name);
     const auto b = tensor(expected, name);
@@ -52,6 +57,14 @@ TEST(EncodeParity, CliEncodeOfTheColIdefics3FixtureMatchesTheReference) {
       EXPECT_NEAR(s, ref, 1e-4 * std::abs(ref)) << "query " << q << " page " << p;
     }
   }
+}
+
+TEST(EncodeParity, CliEncodeOfTheColIdefics3FixtureMatchesTheReference) {
+  expect_cli_encode_matches_the_reference("colidefics3");
+}
+
+TEST(EncodeParity, CliEncodeOfTheColPaliFixtureMatchesTheReference) {
+  expect_cli_encode_matches_the_reference("colpali");
 }
 
 }  // namespace

@@ -9,11 +9,14 @@
 #include "fixture.h"
 #include "models/idefics3/colidefics3_encoder.h"
 #include "models/idefics3/prompt.h"
+#include "tests/models/support/fixture_files.h"
 
 namespace patchwise::models::idefics3 {
 namespace {
 
 using namespace testing;
+using models::testing::maxsim;
+using models::testing::rows_of;
 using torch::indexing::Slice;
 
 constexpr double kEmbeddingTolerance = 1e-4;
@@ -31,15 +34,6 @@ std::unique_ptr<ColIdefics3Encoder> ColIdefics3Parity::encoder_;
 
 torch::Tensor ids_tensor(const std::vector<std::int64_t>& ids) {
   return torch::tensor(ids, torch::kInt64);
-}
-
-torch::Tensor rows_of(const core::MultiVector& mv) {
-  return torch::tensor(std::vector<float>(mv.values().begin(), mv.values().end()))
-      .view({static_cast<long>(mv.rows()), static_cast<long>(mv.dim())});
-}
-
-double maxsim(const torch::Tensor& q, const torch::Tensor& d) {
-  return torch::matmul(q.to(torch::kFloat64), d.to(torch::kFloat64).t()).amax(1).sum().item<double>();
 }
 
 TEST_F(ColIdefics3Parity, ReadsTheFixtureConfiguration) {

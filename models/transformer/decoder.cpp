@@ -1,0 +1,91 @@
+#include "models/transformer/decoder.h"
+
+#include <cmath>
+#include <limits>
+
+#include "core/error.h"
+#include "models/checkpoint/config_fields.h"
+
+namespace patchwise::models::transformer {
+
+DecoderConfig parse_decoder_config(const ConfigFields& f, const std::string& activation) {
+  DecoderConfig t;
+  t.hidden = f.positive_int("hidden_size");
+  t.layers = f.positive_int("num_hidden_layers");
+  t.heads = f.positive_int("num_attention_heads");
+  t.kv_heads = f.positive_int_or("num_key_value_heads", t.heads);
+  t.head_dim = f.positive_int_or("head_dim", t.hidden / t.heads);
+  t.intermediate = f.positive_int("intermediate_size");
+  t.vocab = f.positive_int("vocab_size");
+  t.rms_norm_eps = f.positive_number_or("rms_norm_eps", 1e-6);
+  t.rope_theta = f.positive_number_or("rope_theta", 10000.0);
+  if (t.heads % t.kv_heads != 0) {
+    throw Error(f.where() + ": num_attention_heads is not a multiple of num_key_value_heads");
+  }
+  if (t.head_dim % 2 != 0) throw Error(f.where() + ": head_dim must be even for rotary embeddings");
+  if (f.has("rope_scaling")) throw Error(f.where() + ": rope_scaling is not supported");
+  const char* act_key = f.has("hidden_activation") ? "hidden_activation" : "hidden_act";
+  if (f.string_or(act_key, activation) != activation) {
+    throw Error(f.where() + ": only " + act_key + " \"" + activation + "\" is supported");
+  }
+  if (f.bool_or("attention_bias", false) || f.bool_or("mlp_bias", false)) {
+    throw Error(f.where() + ": text models with biases are not supported");
+  }
+  return t;
+}
+
+DecoderLayer load_decoder_layer(const WeightLoader& load, const std::string& p, const DecoderConfig& t) {
+  const int q_dim = t.heads * t.head_dim;
+  const int kv_dim = t.kv_heads * t.head_dim;
+  return {load.norm(p + "input_layernorm", t.hidden, false),
+          load.norm(p + "post_attention_layernorm", t.hidden, false),
+          load.linear(p + "self_attn.q_proj", q_dim, t.hidden, false),
+          load.linear(p + "self_attn.k_proj", kv_dim, t.hidden, false),
+          load.linear(p + "self_attn.v_proj", kv_dim, t.hidden, false),
+          load.linear(p + "self_attn.o_proj", t.hidden, q_dim, false),
+          load.linear(p + "mlp.gate_proj", t.intermediate, t.hidden, false),
+          load.linear(p + "mlp.up_proj", t.intermediate, t.hidden, false),
+          load.linear(p + "mlp.down_proj", t.hidden, t.intermediate, false)};
+}
+
+std::pair<torch::Tensor, torch::Tensor> rotary_tables(const torch::Tensor& positions, const DecoderConfig& t,
+                                                      torch::ScalarType dtype) {
+  const auto inv_freq =
+      1.0 / torch::pow(t.rope_theta, torch::arange(0, t.head_dim, 2, torch::kInt64).to(torch::kFloat32) / t.head_dim);
+  const auto freqs = positions.to(torch::kFloat32).unsqueeze(1) * inv_freq.unsqueeze(0);
+  const auto angles = torch::cat({freqs, freqs}, -1);
+  return {angles.cos().to(dtype), angles.sin().to(dtype)};
+}
+
+torch::Tensor decoder_self_attention(const DecoderLayer& layer, const DecoderConfig& t, const torch::Tensor& x,
+                                     const torch::Tensor& cos, const torch::Tensor& sin, const torch::Tensor& mask) {
+  const auto b = x.size(0);
+  const auto len = x.size(1);
+  auto q = layer.q(x).view({b, len, t.heads, t.head_dim}).transpose(1, 2);
+  auto k = layer.k(x).view({b, len, t.kv_heads, t.head_dim}).transpose(1, 2);
+  auto v = layer.v(x).view({b, len, t.kv_heads, t.head_dim}).transpose(1, 2);
+  q = q * cos + rotate_half(q) * sin;
+  k = k * cos + rotate_half(k) * sin;
+  const int group = t.heads / t.kv_heads;
+  const auto out = attention(q, repeat_kv(k, group), repeat_kv(v, group), mask,
+                             std::pow(static_cast<double>(t.head_dim), -0.5));
+  return layer.o(out.transpose(1, 2).reshape({b, len, t.heads * t.head_dim}));
+}
+
+torch::Tensor additive_attention_mask(const torch::Tensor& attention_mask, bool causal) {
+  const auto b = attention_mask.size(0);
+  const auto len = attention_mask.size(1);
+  auto allowed = attention_mask.to(torch::kBool).view({b, 1, 1, len}).expand({b, 1, len, len});
+  if (causal) allowed = allowed & torch::ones({len, len}, torch::kBool).tril().view({1, 1, len, len});
+  return torch::zeros({b, 1, len, len}, torch::kFloat32).masked_fill(~allowed, std::numeric_limits<float>::lowest());
+}
+
+torch::Tensor retrieval_embeddings(const Linear& head, const torch::Tensor& hidden, const torch::Tensor& attention_mask,
+                                   Trace* trace) {
+  auto proj = head(hidden).to(torch::kFloat32);
+  record(trace, "proj_unnormalized", proj);
+  proj = proj / proj.norm(2, -1, /*keepdim=*/true);
+  return proj * attention_mask.to(torch::kFloat32).unsqueeze(-1);
+}
+
+}  // namespace patchwise::models::transformer
