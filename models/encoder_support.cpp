@@ -66,6 +66,26 @@ std::pair<torch::Tensor, torch::Tensor> padded_batch(const std::vector<std::vect
   return {ids, mask};
 }
 
+std::vector<core::MultiVector> encode_query_batches(
+    std::span<const std::string> queries, int batch,
+    const std::function<std::vector<std::int64_t>(const std::string&)>& ids_of,
+    const std::function<torch::Tensor(const std::vector<std::vector<std::int64_t>>&)>& encode, PaddingSide side) {
+  std::vector<core::MultiVector> out;
+  out.reserve(queries.size());
+  const auto step = static_cast<std::size_t>(std::max(batch, 1));
+  for (std::size_t begin = 0; begin < queries.size(); begin += step) {
+    std::vector<std::vector<std::int64_t>> ids;
+    for (std::size_t i = begin; i < std::min(begin + step, queries.size()); ++i) ids.push_back(ids_of(queries[i]));
+    const auto vectors = encode(ids);
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      const auto n = static_cast<std::int64_t>(ids[i].size());
+      const auto start = side == PaddingSide::left ? vectors.size(1) - n : 0;
+      out.push_back(to_multivector(vectors[static_cast<std::int64_t>(i)].narrow(0, start, n)));
+    }
+  }
+  return out;
+}
+
 core::MultiVector to_multivector(const torch::Tensor& rows) {
   const auto t = rows.to(torch::kFloat32).contiguous();
   const auto* p = t.data_ptr<float>();

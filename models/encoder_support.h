@@ -5,6 +5,8 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -33,6 +35,13 @@ enum class PaddingSide { left, right };
 // Pads id rows to one [B, L] int64 batch; returns ids and attention mask (1 real, 0 padding).
 std::pair<torch::Tensor, torch::Tensor> padded_batch(const std::vector<std::vector<std::int64_t>>& rows,
                                                      std::int64_t pad_id, PaddingSide side);
+
+// Encodes queries `batch` at a time: `ids_of` tokenizes one query, `encode` runs one padded
+// batch of id rows ([B, L, D] out, padded on `side`); returns each query's own rows.
+std::vector<core::MultiVector> encode_query_batches(
+    std::span<const std::string> queries, int batch,
+    const std::function<std::vector<std::int64_t>(const std::string&)>& ids_of,
+    const std::function<torch::Tensor(const std::vector<std::vector<std::int64_t>>&)>& encode, PaddingSide side);
 
 // Rows [n, D] of a tensor as a float32 MultiVector.
 core::MultiVector to_multivector(const torch::Tensor& rows);

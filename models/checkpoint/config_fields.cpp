@@ -61,6 +61,21 @@ std::array<float, 3> ConfigFields::triple_or(const char* key, std::array<float, 
   return {(*v)[0].get<float>(), (*v)[1].get<float>(), (*v)[2].get<float>()};
 }
 
+void ConfigFields::read_rescale_and_normalize(double& rescale, std::array<float, 3>& mean,
+                                              std::array<float, 3>& std) const {
+  rescale = bool_or("do_rescale", true) ? positive_number_or("rescale_factor", rescale) : 1.0;
+  if (bool_or("do_normalize", true)) {
+    mean = triple_or("image_mean", mean);
+    std = triple_or("image_std", std);
+  } else {
+    mean = {0, 0, 0};
+    std = {1, 1, 1};
+  }
+  for (float s : std) {
+    if (!(s > 0)) throw Error(where_ + ": image_std must be positive");
+  }
+}
+
 ConfigFields ConfigFields::object(const char* key) const {
   const json* v = find(key);
   if (!v) throw Error(where_ + ": missing \"" + key + "\"");

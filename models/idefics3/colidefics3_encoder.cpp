@@ -90,19 +90,9 @@ std::vector<core::PageEmbedding> ColIdefics3Encoder::encode_pages(std::span<cons
 }
 
 std::vector<core::MultiVector> ColIdefics3Encoder::encode_queries(std::span<const std::string> queries) {
-  std::vector<core::MultiVector> out;
-  out.reserve(queries.size());
-  const auto batch = static_cast<std::size_t>(std::max(options_.query_batch, 1));
-  for (std::size_t begin = 0; begin < queries.size(); begin += batch) {
-    std::vector<std::vector<std::int64_t>> ids;
-    for (std::size_t i = begin; i < std::min(begin + batch, queries.size()); ++i) ids.push_back(query_ids(queries[i]));
-    const auto vectors = encode_id_batch(ids);
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-      const auto n = static_cast<std::int64_t>(ids[i].size());
-      out.push_back(to_multivector(vectors[static_cast<std::int64_t>(i)].narrow(0, vectors.size(1) - n, n)));
-    }
-  }
-  return out;
+  return encode_query_batches(
+      queries, options_.query_batch, [&](const std::string& q) { return query_ids(q); },
+      [&](const std::vector<std::vector<std::int64_t>>& ids) { return encode_id_batch(ids); }, PaddingSide::left);
 }
 
 std::unique_ptr<Encoder> make_colidefics3_encoder(const fs::path& dir) {

@@ -86,16 +86,7 @@ torch::Tensor Model::image_features(const torch::Tensor& tiles, int chunk, Trace
 }
 
 torch::Tensor Model::merge_inputs(const torch::Tensor& input_ids, const torch::Tensor& features) const {
-  auto embeds = torch::embedding(embed_tokens_, input_ids);
-  const auto is_image = input_ids == config_.image_token_id;
-  const auto slots = is_image.sum().item<std::int64_t>();
-  const auto rows = features.reshape({-1, features.size(-1)});
-  if (slots != rows.size(0)) {
-    throw Error("ColIdefics3: the prompt has " + std::to_string(slots) + " image tokens but the images gave " +
-                std::to_string(rows.size(0)) + " features");
-  }
-  if (slots > 0) embeds.index_put_({is_image}, rows.to(embeds.scalar_type()));
-  return embeds;
+  return transformer::merge_image_features(embed_tokens_, input_ids, config_.image_token_id, features, "ColIdefics3");
 }
 
 torch::Tensor Model::embed_sequence(const torch::Tensor& inputs_embeds, const torch::Tensor& attention_mask,

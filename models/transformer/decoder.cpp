@@ -72,6 +72,21 @@ torch::Tensor decoder_self_attention(const DecoderLayer& layer, const DecoderCon
   return layer.o(out.transpose(1, 2).reshape({b, len, t.heads * t.head_dim}));
 }
 
+torch::Tensor merge_image_features(const torch::Tensor& embed_tokens, const torch::Tensor& input_ids,
+                                   std::int64_t image_token_id, const torch::Tensor& features,
+                                   const std::string& family) {
+  auto embeds = torch::embedding(embed_tokens, input_ids);
+  const auto is_image = input_ids == image_token_id;
+  const auto slots = is_image.sum().item<std::int64_t>();
+  const auto rows = features.reshape({-1, features.size(-1)});
+  if (slots != rows.size(0)) {
+    throw Error(family + ": the prompt has " + std::to_string(slots) + " image tokens but the images gave " +
+                std::to_string(rows.size(0)) + " features");
+  }
+  if (slots > 0) embeds.index_put_({is_image}, rows.to(embeds.scalar_type()));
+  return embeds;
+}
+
 torch::Tensor additive_attention_mask(const torch::Tensor& attention_mask, bool causal) {
   const auto b = attention_mask.size(0);
   const auto len = attention_mask.size(1);

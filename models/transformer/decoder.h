@@ -50,6 +50,13 @@ std::pair<torch::Tensor, torch::Tensor> rotary_tables(const torch::Tensor& posit
 torch::Tensor decoder_self_attention(const DecoderLayer& layer, const DecoderConfig& c, const torch::Tensor& x,
                                      const torch::Tensor& cos, const torch::Tensor& sin, const torch::Tensor& mask);
 
+// Token embeddings [B, L, H] of `input_ids` with every `image_token_id` position replaced, in
+// order, by the rows of `features` ([n, seq, H], all images of the batch in sequence order).
+// Throws patchwise::Error (naming `family`) when the counts differ.
+torch::Tensor merge_image_features(const torch::Tensor& embed_tokens, const torch::Tensor& input_ids,
+                                   std::int64_t image_token_id, const torch::Tensor& features,
+                                   const std::string& family);
+
 // Additive float32 mask [B, 1, L, L] from attention_mask [B, L] (1 real, 0 padding): padding
 // keys are blocked with the finite lowest float, and with `causal` also later keys. A finite
 // fill keeps fully blocked rows (padding queries) finite, so no NaN can reach real rows.

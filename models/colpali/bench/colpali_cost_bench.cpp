@@ -10,8 +10,6 @@
 // Run `make` and each `run` as separate processes so each peak RSS is the encoder's own.
 // The tokenizer files are the tiny fixture's with <image> at id 257152 added (ids < 520 for
 // the prompt text), which changes no cost: the embedding table has PaliGemma's 257216 rows.
-#include <sys/resource.h>
-
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -24,6 +22,7 @@
 
 #include "models/checkpoint/safetensors_writer.h"
 #include "models/colpali/colpali_encoder.h"
+#include "models/bench_support.h"
 #include "models/runtime.h"
 
 namespace fs = std::filesystem;
@@ -158,28 +157,8 @@ void make_checkpoint(const fs::path& dir) {
   w.finish();
 }
 
-// A letter page at 150 dpi with some structure (text-like stripes).
-vision::PageImage letter_page() {
-  vision::PageImage page;
-  page.width = 1275;
-  page.height = 1650;
-  page.width_pt = 612;
-  page.height_pt = 792;
-  page.rgb.resize(std::size_t(page.width) * page.height * 3);
-  for (int y = 0; y < page.height; ++y) {
-    for (int x = 0; x < page.width; ++x) {
-      const bool ink = (y / 12) % 3 == 0 && (x / 7 + y / 36) % 5 != 0 && x > 100 && x < 1175;
-      for (int c = 0; c < 3; ++c) page.rgb[(std::size_t(y) * page.width + x) * 3 + c] = ink ? 20 : 250;
-    }
-  }
-  return page;
-}
-
-double peak_rss_mib() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;
-}
+using models::bench::letter_page;
+using models::bench::peak_rss_mib;
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();

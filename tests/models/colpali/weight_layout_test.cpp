@@ -114,6 +114,22 @@ TEST_F(ColPaliWeightLayouts, AMissingTensorIsNamed) {
   }
 }
 
+TEST_F(ColPaliWeightLayouts, PromptsComeFromPatchwisePromptsJson) {
+  test::TempDir tmp;
+  write_variant(tmp.path(), {}, read("config.json"));
+  std::ofstream(tmp / "patchwise_prompts.json") << R"({"bos_after_image": false, "query_prefix": "<bos>Question: "})";
+  ColPaliEncoder custom(tmp.path());
+  ColPaliEncoder standard(kFixture);
+  const auto ids = custom.prepare_page(fixture_page("colpali", 0)).input_ids;
+  ASSERT_EQ(ids.size(), 51u);  // one <bos> fewer than the fixture's 52
+  EXPECT_EQ(ids[35], 512);
+  EXPECT_EQ(ids[36], 2);
+  EXPECT_NE(ids[37], 2);
+  const std::string q = "x";
+  EXPECT_NE(custom.query_ids(q), standard.query_ids(q));
+  EXPECT_NE(custom.info().fingerprint, standard.info().fingerprint);
+}
+
 std::string error_of(const json& config, const json& pre = read("preprocessor_config.json")) {
   try {
     parse_config(config, pre, "ckpt");
