@@ -5,6 +5,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "models/transformer/layers.h"
+
 namespace patchwise::models {
 namespace fs = std::filesystem;
 namespace {
@@ -40,8 +42,9 @@ std::string display_name(const fs::path& dir) {
 }
 
 std::string encoder_fingerprint(const std::string& checkpoint_fingerprint, const std::string& settings,
-                                const fs::path& tokenizer_json) {
-  const std::string all = settings + "\ntokenizer " + std::to_string(fnv1a(file_bytes(tokenizer_json)));
+                                const fs::path& tokenizer_json, torch::ScalarType dtype) {
+  const std::string all = settings + "\ntokenizer " + std::to_string(fnv1a(file_bytes(tokenizer_json))) +
+                          "\ndtype " + transformer::dtype_name(dtype);
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx",
                 static_cast<unsigned long long>(fnv1a(all, fnv1a(checkpoint_fingerprint))));

@@ -25,10 +25,11 @@ namespace patchwise::models {
 // (models--ORG--NAME/snapshots/REV), else the folder's name.
 std::string display_name(const std::filesystem::path& dir);
 
-// 16 hex digits identifying weights + preprocessing/prompt settings + tokenizer file, so that
-// vectors of differently configured encoders are never mixed in one search.
+// 16 hex digits identifying weights + preprocessing/prompt settings + tokenizer file + compute
+// dtype (it changes the vectors slightly), so that vectors of differently configured encoders
+// are never mixed in one search.
 std::string encoder_fingerprint(const std::string& checkpoint_fingerprint, const std::string& settings,
-                                const std::filesystem::path& tokenizer_json);
+                                const std::filesystem::path& tokenizer_json, torch::ScalarType dtype);
 
 enum class PaddingSide { left, right };
 

@@ -14,5 +14,6 @@ void add_list_command(CLI::App& app, const GlobalOptions& global, int& exit_code
 void add_remove_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_encode_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_bench_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void add_model_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 
 }  // namespace patchwise::app

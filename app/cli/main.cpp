@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   add_info_command(app, global, exit_code);
   add_encode_command(app, global, exit_code);
   add_bench_command(app, global, exit_code);
+  add_model_command(app, global, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -191,4 +191,14 @@ std::string Checkpoint::fingerprint() const {
   return state_->fingerprint;
 }
 
+std::size_t parameter_count(const Checkpoint& checkpoint) {
+  std::size_t total = 0;
+  for (const auto& name : checkpoint.names()) {
+    std::size_t elements = 1;
+    for (const auto extent : checkpoint.shape(name)) elements *= static_cast<std::size_t>(extent);
+    total += elements;
+  }
+  return total;
+}
+
 }  // namespace patchwise::models

@@ -91,12 +91,16 @@ class Checkpoint {
 // Parses a JSON file; throws patchwise::Error naming the file and the parse position.
 nlohmann::json read_json_file(const std::filesystem::path& path);
 
-// The newest snapshot folder of a Hugging Face repo id ("ORG/NAME") in the hub cache
-// (`cache_dir`, or the default cache when empty), or nullopt. Uses refs/main when present.
+// Learned parameters in the checkpoint: the element counts of its stored tensors summed
+// (for adapters, the base's; the low-rank factors are merged, not added).
+std::size_t parameter_count(const Checkpoint& checkpoint);
+
 // The local Hugging Face hub cache: $HF_HUB_CACHE, else $HF_HOME/hub, else
 // ~/.cache/huggingface/hub.
 std::filesystem::path default_hf_hub_cache();
 
+// The newest snapshot folder of a Hugging Face repo id ("ORG/NAME") in the hub cache
+// (`cache_dir`, or the default cache when empty), or nullopt. Uses refs/main when present.
 std::optional<std::filesystem::path> find_in_hf_cache(std::string_view repo_id,
                                                       const std::filesystem::path& cache_dir = {});
 

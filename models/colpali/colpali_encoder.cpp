@@ -26,7 +26,10 @@ Checkpoint open_checkpoint(const fs::path& dir) {
 ColPaliEncoder::ColPaliEncoder(const fs::path& dir, EncoderOptions options) : options_(options) {
   const Checkpoint checkpoint = open_checkpoint(dir);
   config_ = load_config(dir, checkpoint.dir());
-  tokenizer_ = Tokenizer::from_folder(fs::exists(dir / "tokenizer.json") ? dir : checkpoint.dir());
+  // An adapter folder may carry its own tokenizer; else the base checkpoint's.
+  const fs::path tokenizer_json =
+      fs::exists(dir / "tokenizer.json") ? dir / "tokenizer.json" : checkpoint.dir() / "tokenizer.json";
+  tokenizer_ = Tokenizer::from_file(tokenizer_json);
   const auto image_id = tokenizer_->token_to_id(kImageToken);
   if (!image_id || *image_id != config_.image_token_id) {
     throw Error(checkpoint.dir().string() + ": the tokenizer's <image> id " +
@@ -36,10 +39,17 @@ ColPaliEncoder::ColPaliEncoder(const fs::path& dir, EncoderOptions options) : op
   if (!tokenizer_->token_to_id(kBosToken)) throw Error(checkpoint.dir().string() + ": the tokenizer has no <bos>");
   pad_id_ = tokenizer_->token_to_id("<pad>").value_or(0);
   model_ = guarded(kFamily, "loading", [&] { return std::make_unique<Model>(checkpoint, config_, options_.dtype); });
-  info_ = {display_name(dir), "colpali", static_cast<std::size_t>(config_.projection_dim),
-           encoder_fingerprint(checkpoint.fingerprint(), describe_settings(config_),
-                               fs::exists(dir / "tokenizer.json") ? dir / "tokenizer.json"
-                                                                  : checkpoint.dir() / "tokenizer.json")};
+  info_ = {display_name(dir),
+           "colpali",
+           static_cast<std::size_t>(config_.projection_dim),
+           encoder_fingerprint(checkpoint.fingerprint(), describe_settings(config_), tokenizer_json, options_.dtype),
+           parameter_count(checkpoint),
+           transformer::dtype_name(options_.dtype)};
+}
+
+std::optional<std::size_t> ColPaliEncoder::vectors_per_page(int width_px, int height_px) const {
+  if (width_px <= 0 || height_px <= 0) return std::nullopt;
+  return tokenize(document_prompt(config_.prompts, config_.image_seq_len)).size();
 }
 
 ColPaliEncoder::~ColPaliEncoder() = default;

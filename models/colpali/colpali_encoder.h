@@ -46,6 +46,8 @@ class ColPaliEncoder final : public Encoder {
   std::vector<core::PageEmbedding> encode_pages(std::span<const vision::PageImage> pages) override;
   std::vector<core::MultiVector> encode_queries(std::span<const std::string> queries) override;
   std::size_t preferred_batch_size() const override { return 1; }
+  // Every page gives the same count: the prompt's length (image_seq_len image tokens + text).
+  std::optional<std::size_t> vectors_per_page(int width_px, int height_px) const override;
 
   // The steps, exposed for parity tests.
   const Config& config() const { return config_; }

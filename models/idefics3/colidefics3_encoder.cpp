@@ -30,7 +30,24 @@ ColIdefics3Encoder::ColIdefics3Encoder(const fs::path& dir, EncoderOptions optio
   config_ = model_->config();
 
   info_ = {display_name(dir), "colidefics3", static_cast<std::size_t>(config_.projection_dim),
-           encoder_fingerprint(checkpoint.fingerprint(), describe_settings(config_), checkpoint.dir() / "tokenizer.json")};
+           encoder_fingerprint(checkpoint.fingerprint(), describe_settings(config_), checkpoint.dir() / "tokenizer.json",
+                               options_.dtype),
+           parameter_count(checkpoint), transformer::dtype_name(options_.dtype)};
+}
+
+std::optional<std::size_t> ColIdefics3Encoder::vectors_per_page(int width_px, int height_px) const {
+  if (width_px <= 0 || height_px <= 0) return std::nullopt;
+  const auto& pre = config_.preprocess;
+  int rows = 0;
+  int cols = 0;
+  if (pre.split_image) {
+    const Size canvas = tile_multiple_size(longest_edge_size({width_px, height_px}, pre.longest_edge), pre.tile_size);
+    if (canvas.width > pre.tile_size || canvas.height > pre.tile_size) {
+      rows = (canvas.height + pre.tile_size - 1) / pre.tile_size;
+      cols = (canvas.width + pre.tile_size - 1) / pre.tile_size;
+    }
+  }
+  return tokenize(document_prompt(config_.prompts, rows, cols, config_.image_seq_len)).size();
 }
 
 ColIdefics3Encoder::~ColIdefics3Encoder() = default;

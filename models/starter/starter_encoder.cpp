@@ -52,6 +52,8 @@ StarterEncoder::StarterEncoder(StarterNet net, std::string name)
   info_.family = kModelType;
   info_.dim = net_->config().dim;
   info_.fingerprint = fingerprint_of(net_);
+  for (const auto& parameter : net_->parameters()) info_.parameters += static_cast<std::size_t>(parameter.numel());
+  info_.dtype = "float32";
 }
 
 core::PageEmbedding StarterEncoder::encode_page(const vision::PageImage& page) {

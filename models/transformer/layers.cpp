@@ -31,6 +31,15 @@ Norm WeightLoader::norm(const std::string& prefix, std::int64_t dim, bool bias) 
   return n;
 }
 
+std::string dtype_name(torch::ScalarType dtype) {
+  switch (dtype) {
+    case torch::kFloat32: return "float32";
+    case torch::kBFloat16: return "bfloat16";
+    case torch::kFloat16: return "float16";
+    default: return c10::toString(dtype);
+  }
+}
+
 torch::Tensor layer_norm(const Norm& norm, const torch::Tensor& x, double eps, torch::ScalarType dtype) {
   return torch::layer_norm(x.to(torch::kFloat32), {x.size(-1)}, norm.weight, norm.bias, eps).to(dtype);
 }

@@ -54,6 +54,9 @@ class WeightLoader {
   torch::ScalarType dtype_;
 };
 
+// "float32", "bfloat16", ... for EncoderInfo::dtype and messages.
+std::string dtype_name(torch::ScalarType dtype);
+
 // LayerNorm over the last dimension in float32, result in `dtype`.
 torch::Tensor layer_norm(const Norm& norm, const torch::Tensor& x, double eps, torch::ScalarType dtype);
 

@@ -33,7 +33,12 @@ PixelEncoder::PixelEncoder(std::size_t dim, int grid, std::uint32_t seed)
 models::EncoderInfo PixelEncoder::info() const {
   std::ostringstream fp;
   fp << "test-pixel-v1-d" << dim_ << "-g" << grid_ << "-s" << seed_;
-  return {"test pixel encoder", "test", dim_, fp.str()};
+  models::EncoderInfo info;
+  info.name = "test pixel encoder";
+  info.family = "test";
+  info.dim = dim_;
+  info.fingerprint = fp.str();
+  return info;
 }
 
 core::PageEmbedding PixelEncoder::encode_page(const vision::PageImage& page) const {

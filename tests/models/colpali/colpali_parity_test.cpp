@@ -51,6 +51,17 @@ TEST_F(ColPaliParity, ReadsTheFixtureConfiguration) {
   EXPECT_EQ(encoder_->info().family, "colpali");
   EXPECT_EQ(encoder_->info().dim, 128u);
   EXPECT_EQ(encoder_->info().fingerprint.size(), 16u);
+  EXPECT_EQ(encoder_->info().parameters, 166816u);  // MANIFEST: 61 tensors, 166816 parameters
+  EXPECT_EQ(encoder_->info().dtype, "float32");
+}
+
+TEST_F(ColPaliParity, VectorsPerPageIsThePromptLengthForAnySize) {
+  for (const auto& [w, h] : {std::pair{850, 1100}, std::pair{847, 500}, std::pair{1, 1}}) {
+    EXPECT_EQ(encoder_->vectors_per_page(w, h), std::optional<std::size_t>(52)) << w << "x" << h;
+  }
+  EXPECT_EQ(encoder_->vectors_per_page(0, 10), std::nullopt);
+  const vision::PageImage p = page(1);
+  EXPECT_EQ(encoder_->encode_pages({&p, 1})[0].vectors.rows(), 52u);
 }
 
 TEST_F(ColPaliParity, PixelValuesAndPageIdsMatchTheReference) {
@@ -191,7 +202,8 @@ TEST(ColPaliBf16, StaysCloseToFloat32) {
   const auto b = rows_of(bf16.encode_pages({&p, 1})[0].vectors);
   ASSERT_EQ(a.sizes(), b.sizes());
   EXPECT_GT((a * b).sum(1).min().item<float>(), 0.98F);
-  EXPECT_EQ(f32.info().fingerprint, bf16.info().fingerprint);
+  EXPECT_NE(f32.info().fingerprint, bf16.info().fingerprint);  // never mixed in one search
+  EXPECT_EQ(bf16.info().dtype, "bfloat16");
 }
 
 }  // namespace

@@ -212,7 +212,8 @@ TEST(ColIdefics3Bf16, StaysCloseToFloat32) {
   ASSERT_EQ(a.sizes(), b.sizes());
   const auto cosine = (a * b).sum(1);
   EXPECT_GT(cosine.min().item<float>(), 0.98F);
-  EXPECT_EQ(f32.info().fingerprint, bf16.info().fingerprint);
+  // The compute dtype changes the vectors slightly: never mix them in one search.
+  EXPECT_NE(f32.info().fingerprint, bf16.info().fingerprint);
 }
 
 }  // namespace
