@@ -30,6 +30,10 @@ class ConfigFields {
 
   const std::string& where() const { return where_; }
 
+  // An image processor's do_rescale/rescale_factor and do_normalize/image_mean/image_std into
+  // `rescale`, `mean` and `std` (left as given when absent); throws for a non-positive std.
+  void read_rescale_and_normalize(double& rescale, std::array<float, 3>& mean, std::array<float, 3>& std) const;
+
  private:
   const nlohmann::json& j_;
   std::string where_;

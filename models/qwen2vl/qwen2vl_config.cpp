@@ -97,17 +97,7 @@ PreprocessConfig parse_preprocess(const ConfigFields& f, const VisionConfig& vis
   if (p.min_pixels > p.max_pixels) throw Error(f.where() + ": min_pixels is larger than max_pixels");
   p.filter = vision::resample_filter_from_pillow(f.positive_int_or("resample", 3));
   if (!f.bool_or("do_resize", true)) throw Error(f.where() + ": do_resize false is not supported");
-  p.rescale_factor = f.bool_or("do_rescale", true) ? f.positive_number_or("rescale_factor", 1.0 / 255.0) : 1.0;
-  if (f.bool_or("do_normalize", true)) {
-    p.mean = f.triple_or("image_mean", p.mean);
-    p.std = f.triple_or("image_std", p.std);
-  } else {
-    p.mean = {0, 0, 0};
-    p.std = {1, 1, 1};
-  }
-  for (float s : p.std) {
-    if (!(s > 0)) throw Error(f.where() + ": image_std must be positive");
-  }
+  f.read_rescale_and_normalize(p.rescale_factor, p.mean, p.std);
   return p;
 }
 
