@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "models/checkpoint/checkpoint.h"
+#include "models/colpali/colpali_encoder.h"
 #include "models/idefics3/colidefics3_encoder.h"
 #include "models/lexical/lexical_encoder.h"
 #include "models/qwen2vl/colqwen2_encoder.h"
@@ -24,10 +25,12 @@ using Factory = std::function<std::unique_ptr<Encoder>(const fs::path& dir)>;
 // One line per model family, keyed by config.json's "model_type".
 const std::map<std::string, Factory>& families() {
   static const std::map<std::string, Factory> table = {
+      {"colpali", [](const fs::path& dir) { return colpali::make_colpali_encoder(dir); }},  // ColPaliForRetrieval (-hf)
       {"idefics3", [](const fs::path& dir) { return idefics3::make_colidefics3_encoder(dir); }},
       {"qwen2_vl", [](const fs::path& dir) { return qwen2vl::make_colqwen2_encoder(dir); }},
       {"qwen2_5_vl", [](const fs::path& dir) { return qwen2vl::make_colqwen2_encoder(dir); }},
       {"colqwen2", [](const fs::path& dir) { return qwen2vl::make_colqwen2_encoder(dir); }},
+      {"paligemma", [](const fs::path& dir) { return colpali::make_colpali_encoder(dir); }},  // colpali-engine ColPali
       {"patchwise-lexical", [](const fs::path& dir) { return std::make_unique<LexicalEncoder>(dir); }},
       {"patchwise-starter", [](const fs::path& dir) { return std::make_unique<starter::StarterEncoder>(dir); }},
   };

@@ -81,4 +81,19 @@ ConfigFields ConfigFields::object(const char* key) const {
   return ConfigFields(*v, where_ + " " + key);
 }
 
+void ConfigFields::read_rescale_and_normalize(double& rescale, std::array<float, 3>& mean,
+                                              std::array<float, 3>& std) const {
+  rescale = bool_or("do_rescale", true) ? positive_number_or("rescale_factor", rescale) : 1.0;
+  if (bool_or("do_normalize", true)) {
+    mean = triple_or("image_mean", mean);
+    std = triple_or("image_std", std);
+  } else {
+    mean = {0, 0, 0};
+    std = {1, 1, 1};
+  }
+  for (float s : std) {
+    if (!(s > 0)) throw Error(where_ + ": image_std must be positive");
+  }
+}
+
 }  // namespace patchwise::models

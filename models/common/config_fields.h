@@ -32,27 +32,13 @@ class ConfigFields {
 
   const std::string& where() const { return where_; }
 
+  // An image processor's do_rescale/rescale_factor and do_normalize/image_mean/image_std into
+  // `rescale`, `mean` and `std` (left as given when absent); throws for a non-positive std.
+  void read_rescale_and_normalize(double& rescale, std::array<float, 3>& mean, std::array<float, 3>& std) const;
+
  private:
   const nlohmann::json& j_;
   std::string where_;
 };
-
-// Reads do_rescale / rescale_factor and do_normalize / image_mean / image_std of a
-// preprocessor config into `p` (members rescale_factor, mean, std, whose current values are
-// the defaults). Throws patchwise::Error for a non-positive std.
-template <typename Preprocess>
-void read_pixel_normalization(const ConfigFields& f, Preprocess& p) {
-  p.rescale_factor = f.bool_or("do_rescale", true) ? f.positive_number_or("rescale_factor", 1.0 / 255.0) : 1.0;
-  if (f.bool_or("do_normalize", true)) {
-    p.mean = f.triple_or("image_mean", p.mean);
-    p.std = f.triple_or("image_std", p.std);
-  } else {
-    p.mean = {0, 0, 0};
-    p.std = {1, 1, 1};
-  }
-  for (float s : p.std) {
-    if (!(s > 0)) throw Error(f.where() + ": image_std must be positive");
-  }
-}
 
 }  // namespace patchwise::models

@@ -42,16 +42,17 @@ std::string display_name(const fs::path& dir) {
   return p.filename().string();
 }
 
-std::string encoder_fingerprint(const Checkpoint& checkpoint, const std::string& settings, const std::string& dtype) {
-  const std::string all = settings + "\ntokenizer " +
-                          std::to_string(fnv1a(file_bytes(checkpoint.dir() / "tokenizer.json"))) + "\ndtype " + dtype;
+std::string encoder_fingerprint(const Checkpoint& checkpoint, const std::string& settings,
+                                const std::filesystem::path& tokenizer_json) {
+  const auto tokenizer = tokenizer_json.empty() ? checkpoint.dir() / "tokenizer.json" : tokenizer_json;
+  const std::string all = settings + "\ntokenizer " + std::to_string(fnv1a(file_bytes(tokenizer)));
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a(all, fnv1a(checkpoint.fingerprint()))));
   return hex;
 }
 
-std::pair<torch::Tensor, torch::Tensor> left_padded(const std::vector<std::vector<std::int64_t>>& rows,
-                                                    std::int64_t pad_id) {
+std::pair<torch::Tensor, torch::Tensor> padded_batch(const std::vector<std::vector<std::int64_t>>& rows,
+                                                     std::int64_t pad_id, PaddingSide side) {
   std::size_t len = 0;
   for (const auto& r : rows) len = std::max(len, r.size());
   const auto b = static_cast<std::int64_t>(rows.size());
@@ -61,7 +62,7 @@ std::pair<torch::Tensor, torch::Tensor> left_padded(const std::vector<std::vecto
     const auto& r = rows[i];
     if (r.empty()) continue;
     const auto n = static_cast<std::int64_t>(r.size());
-    const auto start = static_cast<std::int64_t>(len) - n;
+    const auto start = side == PaddingSide::left ? static_cast<std::int64_t>(len) - n : 0;
     ids[i].narrow(0, start, n).copy_(torch::tensor(r, torch::kInt64));
     mask[i].narrow(0, start, n).fill_(1);
   }
@@ -71,7 +72,7 @@ std::pair<torch::Tensor, torch::Tensor> left_padded(const std::vector<std::vecto
 std::vector<core::MultiVector> encode_queries_in_batches(
     std::span<const std::string> queries, int batch,
     const std::function<std::vector<std::int64_t>(const std::string&)>& ids_of,
-    const std::function<torch::Tensor(const std::vector<std::vector<std::int64_t>>&)>& encode) {
+    const std::function<torch::Tensor(const std::vector<std::vector<std::int64_t>>&)>& encode, PaddingSide side) {
   std::vector<core::MultiVector> out;
   out.reserve(queries.size());
   const auto step = static_cast<std::size_t>(std::max(batch, 1));
@@ -81,7 +82,8 @@ std::vector<core::MultiVector> encode_queries_in_batches(
     const auto vectors = encode(ids);
     for (std::size_t i = 0; i < ids.size(); ++i) {
       const auto n = static_cast<std::int64_t>(ids[i].size());
-      out.push_back(to_multivector(vectors[static_cast<std::int64_t>(i)].narrow(0, vectors.size(1) - n, n)));
+      const auto start = side == PaddingSide::left ? vectors.size(1) - n : 0;
+      out.push_back(to_multivector(vectors[static_cast<std::int64_t>(i)].narrow(0, start, n)));
     }
   }
   return out;

@@ -25,21 +25,26 @@ class Checkpoint;
 // the folder's name.
 std::string display_name(const std::filesystem::path& dir);
 
-// 16 hex digits identifying the weights (the checkpoint's fingerprint), `settings`
-// (preprocessing and prompts as text), the tokenizer.json bytes and the compute dtype (which
-// changes the vectors slightly).
-std::string encoder_fingerprint(const Checkpoint& checkpoint, const std::string& settings, const std::string& dtype);
+// 16 hex digits identifying the weights (the checkpoint's fingerprint), the tokenizer file's
+// bytes (`tokenizer_json`, by default the checkpoint's tokenizer.json) and `settings`
+// (preprocessing and prompts as text). The compute dtype is left out on purpose: bf16 vectors
+// stay close to float32 ones, so a library ingested in one dtype is searchable in the other.
+std::string encoder_fingerprint(const Checkpoint& checkpoint, const std::string& settings,
+                                const std::filesystem::path& tokenizer_json = {});
 
-// Left-pads id rows to one [B, L] batch; returns (ids, attention_mask), both int64.
-std::pair<torch::Tensor, torch::Tensor> left_padded(const std::vector<std::vector<std::int64_t>>& rows,
-                                                    std::int64_t pad_id);
+// Which side of a row the padding goes (each family's processor decides).
+enum class PaddingSide { left, right };
 
-// Encodes queries `batch` at a time: `ids_of` tokenises one query, `encode` runs one
-// left-padded batch of ids and returns [B, L, D]; each query's own (last) rows come back.
+// Pads id rows to one [B, L] int64 batch; returns (ids, attention_mask), 1 real, 0 padding.
+std::pair<torch::Tensor, torch::Tensor> padded_batch(const std::vector<std::vector<std::int64_t>>& rows,
+                                                     std::int64_t pad_id, PaddingSide side);
+
+// Encodes queries `batch` at a time: `ids_of` tokenises one query, `encode` runs one batch of
+// id rows padded on `side` and returns [B, L, D]; each query's own rows come back.
 std::vector<core::MultiVector> encode_queries_in_batches(
     std::span<const std::string> queries, int batch,
     const std::function<std::vector<std::int64_t>(const std::string&)>& ids_of,
-    const std::function<torch::Tensor(const std::vector<std::vector<std::int64_t>>&)>& encode);
+    const std::function<torch::Tensor(const std::vector<std::vector<std::int64_t>>&)>& encode, PaddingSide side);
 
 // [rows, dim] tensor -> MultiVector (float32 copy).
 core::MultiVector to_multivector(const torch::Tensor& rows);

@@ -11,14 +11,6 @@
 
 namespace patchwise::models::idefics3 {
 namespace fs = std::filesystem;
-namespace {
-
-template <typename Fn>
-auto guarded(const char* what, Fn&& fn) {
-  return models::guarded("ColIdefics3", what, std::forward<Fn>(fn));
-}
-
-}  // namespace
 
 ColIdefics3Encoder::ColIdefics3Encoder(const fs::path& dir, EncoderOptions options) : options_(options) {
   const Checkpoint checkpoint = Checkpoint::open(dir);
@@ -35,12 +27,11 @@ ColIdefics3Encoder::ColIdefics3Encoder(const fs::path& dir, EncoderOptions optio
   }
   pad_id_ = checkpoint.config().value("pad_token_id", 0);
   if (pad_id_ < 0 || pad_id_ >= config_.text.vocab) pad_id_ = 0;
-  model_ = guarded("loading", [&] { return std::make_unique<Model>(checkpoint, config_, options_.dtype); });
+  model_ = guarded("ColIdefics3", "loading", [&] { return std::make_unique<Model>(checkpoint, config_, options_.dtype); });
   config_ = model_->config();
 
-  // The compute dtype changes the vectors slightly, so it is part of the fingerprint.
   info_ = {display_name(dir), "colidefics3", static_cast<std::size_t>(config_.projection_dim),
-           encoder_fingerprint(checkpoint, describe_settings(config_), transformer::dtype_name(options_.dtype)),
+           encoder_fingerprint(checkpoint, describe_settings(config_)),
            parameter_count(checkpoint), transformer::dtype_name(options_.dtype)};
 }
 
@@ -78,7 +69,7 @@ std::vector<std::int64_t> ColIdefics3Encoder::query_ids(const std::string& query
 }
 
 torch::Tensor ColIdefics3Encoder::encode_page_batch(const std::vector<PageInputs>& pages, Trace* trace) const {
-  return guarded("page encoding", [&] {
+  return guarded("ColIdefics3", "page encoding", [&] {
     c10::InferenceMode inference;
     std::vector<torch::Tensor> tiles;
     std::vector<std::vector<std::int64_t>> ids;
@@ -87,16 +78,16 @@ torch::Tensor ColIdefics3Encoder::encode_page_batch(const std::vector<PageInputs
       ids.push_back(p.input_ids);
     }
     const auto features = model_->image_features(torch::cat(tiles), options_.vision_chunk, trace);
-    const auto [batch_ids, mask] = left_padded(ids, pad_id_);
+    const auto [batch_ids, mask] = padded_batch(ids, pad_id_, PaddingSide::left);
     return model_->embed_sequence(model_->merge_inputs(batch_ids, features), mask, trace);
   });
 }
 
 torch::Tensor ColIdefics3Encoder::encode_id_batch(const std::vector<std::vector<std::int64_t>>& ids,
                                                   Trace* trace) const {
-  return guarded("query encoding", [&] {
+  return guarded("ColIdefics3", "query encoding", [&] {
     c10::InferenceMode inference;
-    const auto [batch_ids, mask] = left_padded(ids, pad_id_);
+    const auto [batch_ids, mask] = padded_batch(ids, pad_id_, PaddingSide::left);
     return model_->embed_sequence(model_->merge_inputs(batch_ids, torch::empty({0, config_.text.hidden})), mask, trace);
   });
 }
@@ -118,7 +109,7 @@ std::vector<core::PageEmbedding> ColIdefics3Encoder::encode_pages(std::span<cons
 std::vector<core::MultiVector> ColIdefics3Encoder::encode_queries(std::span<const std::string> queries) {
   return encode_queries_in_batches(
       queries, options_.query_batch, [&](const std::string& q) { return query_ids(q); },
-      [&](const std::vector<std::vector<std::int64_t>>& ids) { return encode_id_batch(ids); });
+      [&](const std::vector<std::vector<std::int64_t>>& ids) { return encode_id_batch(ids); }, PaddingSide::left);
 }
 
 std::unique_ptr<Encoder> make_colidefics3_encoder(const fs::path& dir) {

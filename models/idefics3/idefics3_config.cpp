@@ -14,49 +14,9 @@ namespace {
 
 using nlohmann::json;
 
-using Fields = ConfigFields;
-
 json read_json(const fs::path& file) { return read_json_file(file); }
 
-VisionConfig parse_vision(const Fields& f) {
-  VisionConfig v;
-  v.hidden = f.positive_int("hidden_size");
-  v.layers = f.positive_int("num_hidden_layers");
-  v.heads = f.positive_int("num_attention_heads");
-  v.intermediate = f.positive_int("intermediate_size");
-  v.patch = f.positive_int("patch_size");
-  v.image_size = f.positive_int("image_size");
-  v.layer_norm_eps = f.positive_number_or("layer_norm_eps", 1e-6);
-  if (v.hidden % v.heads != 0) throw Error(f.where() + ": hidden_size is not a multiple of num_attention_heads");
-  if (v.image_size % v.patch != 0) throw Error(f.where() + ": image_size is not a multiple of patch_size");
-  if (f.string_or("hidden_act", "gelu_pytorch_tanh") != "gelu_pytorch_tanh") {
-    throw Error(f.where() + ": only hidden_act \"gelu_pytorch_tanh\" is supported");
-  }
-  return v;
-}
-
-TextConfig parse_text(const Fields& f) {
-  TextConfig t;
-  t.hidden = f.positive_int("hidden_size");
-  t.layers = f.positive_int("num_hidden_layers");
-  t.heads = f.positive_int("num_attention_heads");
-  t.kv_heads = f.positive_int_or("num_key_value_heads", t.heads);
-  t.head_dim = f.positive_int_or("head_dim", t.hidden / t.heads);
-  t.intermediate = f.positive_int("intermediate_size");
-  t.vocab = f.positive_int("vocab_size");
-  t.rms_norm_eps = f.positive_number_or("rms_norm_eps", 1e-6);
-  t.rope_theta = f.positive_number_or("rope_theta", 10000.0);
-  if (t.heads % t.kv_heads != 0) {
-    throw Error(f.where() + ": num_attention_heads is not a multiple of num_key_value_heads");
-  }
-  if (t.head_dim % 2 != 0) throw Error(f.where() + ": head_dim must be even for rotary embeddings");
-  if (f.has("rope_scaling")) throw Error(f.where() + ": rope_scaling is not supported");
-  if (f.string_or("hidden_act", "silu") != "silu") throw Error(f.where() + ": only hidden_act \"silu\" is supported");
-  if (f.bool_or("attention_bias", false) || f.bool_or("mlp_bias", false)) {
-    throw Error(f.where() + ": text models with biases are not supported");
-  }
-  return t;
-}
+using Fields = ConfigFields;
 
 PreprocessConfig parse_preprocess(const Fields& f, const Fields& vision) {
   PreprocessConfig p;
@@ -67,7 +27,7 @@ PreprocessConfig parse_preprocess(const Fields& f, const Fields& vision) {
   p.split_image = f.bool_or("do_image_splitting", true);
   p.filter = vision::resample_filter_from_pillow(f.positive_int_or("resample", 1));
   if (!f.bool_or("do_resize", true)) throw Error(f.where() + ": do_resize false is not supported");
-  read_pixel_normalization(f, p);
+  f.read_rescale_and_normalize(p.rescale_factor, p.mean, p.std);
   return p;
 }
 
@@ -83,8 +43,8 @@ Config parse_config(const json& config, const json& preprocessor, const json& pr
   const Fields top(config, where + "/config.json");
   const Fields vision = top.object("vision_config");
   Config c;
-  c.vision = parse_vision(vision);
-  c.text = parse_text(top.object("text_config"));
+  c.vision = siglip::parse_siglip_config(vision);
+  c.text = transformer::parse_decoder_config(top.object("text_config"), "silu");
   c.scale_factor = top.positive_int("scale_factor");
   c.image_token_id = top.positive_int("image_token_id");
   c.preprocess = parse_preprocess(Fields(preprocessor, where + "/preprocessor_config.json"), vision);

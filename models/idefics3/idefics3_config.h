@@ -10,23 +10,14 @@
 #include <nlohmann/json.hpp>
 
 #include "models/siglip/siglip_config.h"
+#include "models/transformer/decoder.h"
 #include "vision/resample.h"
 
 namespace patchwise::models::idefics3 {
 
 using VisionConfig = siglip::SiglipConfig;
 
-struct TextConfig {
-  int hidden = 0;
-  int layers = 0;
-  int heads = 0;
-  int kv_heads = 0;
-  int head_dim = 0;
-  int intermediate = 0;
-  int vocab = 0;
-  double rms_norm_eps = 1e-5;
-  double rope_theta = 10000.0;
-};
+using TextConfig = transformer::DecoderConfig;
 
 struct PreprocessConfig {
   int longest_edge = 0;         // first resize: the image's longest side becomes this

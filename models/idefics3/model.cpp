@@ -40,10 +40,8 @@ Model::Model(const Checkpoint& checkpoint, const Config& config, torch::ScalarTy
   modality_projection_ = load.linear("model.connector.modality_projection.proj", t.hidden, config.connector_in(), false);
   const std::string tp = "model.text_model.";
   embed_tokens_ = load.get(tp + "embed_tokens.weight", {t.vocab, t.hidden});
-  text_shape_ = {t.hidden, t.heads, t.kv_heads, t.head_dim, t.intermediate, t.rms_norm_eps};
   for (int i = 0; i < t.layers; ++i) {
-    text_layers_.push_back(
-        transformer::load_decoder_layer(load, tp + "layers." + std::to_string(i) + ".", text_shape_, false));
+    text_layers_.push_back(transformer::load_decoder_layer(load, tp + "layers." + std::to_string(i) + ".", t, false));
   }
   final_norm_ = load.norm(tp + "norm", t.hidden, false);
   const auto head_shape = checkpoint.shape("linear.weight");
@@ -83,16 +81,7 @@ torch::Tensor Model::image_features(const torch::Tensor& tiles, int chunk, Trace
 }
 
 torch::Tensor Model::merge_inputs(const torch::Tensor& input_ids, const torch::Tensor& features) const {
-  auto embeds = torch::embedding(embed_tokens_, input_ids);
-  const auto is_image = input_ids == config_.image_token_id;
-  const auto slots = is_image.sum().item<std::int64_t>();
-  const auto rows = features.reshape({-1, features.size(-1)});
-  if (slots != rows.size(0)) {
-    throw Error("ColIdefics3: the prompt has " + std::to_string(slots) + " image tokens but the images gave " +
-                std::to_string(rows.size(0)) + " features");
-  }
-  if (slots > 0) embeds.index_put_({is_image}, rows.to(embeds.scalar_type()));
-  return embeds;
+  return transformer::merge_image_features(embed_tokens_, input_ids, config_.image_token_id, features, "ColIdefics3");
 }
 
 torch::Tensor Model::embed_sequence(const torch::Tensor& inputs_embeds, const torch::Tensor& attention_mask,
@@ -103,15 +92,10 @@ torch::Tensor Model::embed_sequence(const torch::Tensor& inputs_embeds, const to
   record(trace, "text_inputs_embeds", x);
 
   // Rotary tables for positions 0..len-1 (the reference ignores left padding here).
-  const auto freqs =
-      torch::arange(len, torch::kFloat32).unsqueeze(1) * transformer::rope_inv_freq(t.rope_theta, t.head_dim).unsqueeze(0);
-  const auto angles = torch::cat({freqs, freqs}, -1);
-  const auto cos = angles.cos().to(dtype_);
-  const auto sin = angles.sin().to(dtype_);
-
-  x = transformer::run_decoder(text_layers_, text_shape_, x, cos, sin, transformer::causal_padding_mask(attention_mask),
-                               dtype_, trace);
-  x = transformer::rms_norm(final_norm_, x, t.rms_norm_eps, dtype_);
+  const auto [cos, sin] = transformer::rotary_tables(torch::arange(len, torch::kFloat32), t, dtype_);
+  const auto mask = transformer::additive_attention_mask(attention_mask, /*causal=*/true);
+  x = transformer::run_decoder(text_layers_, t, x, cos, sin, mask, dtype_, trace);
+  x = transformer::decoder_norm(t, final_norm_, x, dtype_);
   record(trace, "text_last_hidden_state", x);
   return transformer::retrieval_head(head_, x, attention_mask, trace);
 }

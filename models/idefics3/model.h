@@ -51,7 +51,6 @@ class Model {
   std::unique_ptr<siglip::SiglipTower> vision_tower_;
   Linear modality_projection_;
   torch::Tensor embed_tokens_;
-  transformer::DecoderShape text_shape_;
   std::vector<transformer::DecoderLayer> text_layers_;
   Norm final_norm_;
   Linear head_;

@@ -39,13 +39,9 @@ ColQwen2Encoder::ColQwen2Encoder(const fs::path& dir, EncoderOptions options) : 
   pad_id_ = pad ? *pad : 0;
   model_ = guarded("loading", [&] { return std::make_unique<Model>(checkpoint, config_, options_.dtype); });
   config_ = model_->config();
-  const std::string dtype = transformer::dtype_name(options_.dtype);
-  info_ = {display_name(dir),
-           family_name(config_.variant),
-           static_cast<std::size_t>(config_.projection_dim),
-           encoder_fingerprint(checkpoint, describe_settings(config_), dtype),
-           parameter_count(checkpoint),
-           dtype};
+  info_ = {display_name(dir), family_name(config_.variant), static_cast<std::size_t>(config_.projection_dim),
+           encoder_fingerprint(checkpoint, describe_settings(config_)), parameter_count(checkpoint),
+           transformer::dtype_name(options_.dtype)};
 }
 
 std::optional<std::size_t> ColQwen2Encoder::vectors_per_page(int width_px, int height_px) const {
@@ -87,7 +83,7 @@ torch::Tensor ColQwen2Encoder::encode_page_batch(const std::vector<PageInputs>& 
       ids.push_back(p.input_ids);
     }
     const auto features = model_->image_features(torch::cat(patches), grids, trace);
-    const auto [batch_ids, mask] = left_padded(ids, pad_id_);
+    const auto [batch_ids, mask] = padded_batch(ids, pad_id_, PaddingSide::left);
     return model_->embed_sequence(batch_ids, mask, features, grids, trace);
   });
 }
@@ -95,7 +91,7 @@ torch::Tensor ColQwen2Encoder::encode_page_batch(const std::vector<PageInputs>& 
 torch::Tensor ColQwen2Encoder::encode_id_batch(const std::vector<std::vector<std::int64_t>>& ids, Trace* trace) const {
   return guarded("query encoding", [&] {
     c10::InferenceMode inference;
-    const auto [batch_ids, mask] = left_padded(ids, pad_id_);
+    const auto [batch_ids, mask] = padded_batch(ids, pad_id_, PaddingSide::left);
     return model_->embed_sequence(batch_ids, mask, torch::empty({0, config_.text.hidden}), {}, trace);
   });
 }
@@ -119,7 +115,7 @@ std::vector<core::PageEmbedding> ColQwen2Encoder::encode_pages(std::span<const v
 std::vector<core::MultiVector> ColQwen2Encoder::encode_queries(std::span<const std::string> queries) {
   return encode_queries_in_batches(
       queries, options_.query_batch, [&](const std::string& q) { return query_ids(q); },
-      [&](const std::vector<std::vector<std::int64_t>>& ids) { return encode_id_batch(ids); });
+      [&](const std::vector<std::vector<std::int64_t>>& ids) { return encode_id_batch(ids); }, PaddingSide::left);
 }
 
 std::unique_ptr<Encoder> make_colqwen2_encoder(const fs::path& dir) { return std::make_unique<ColQwen2Encoder>(dir); }

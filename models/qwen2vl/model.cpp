@@ -72,7 +72,7 @@ Model::Model(const Checkpoint& checkpoint, const Config& config, torch::ScalarTy
   vision_ = std::make_unique<VisionTower>(load, config, dtype);
   const auto& t = config.text;
   embed_tokens_ = load.get("model.embed_tokens.weight", {t.vocab, t.hidden});
-  text_shape_ = {t.hidden, t.heads, t.kv_heads, t.head_dim, t.intermediate, t.rms_norm_eps};
+  text_shape_ = {t.hidden, t.layers, t.heads, t.kv_heads, t.head_dim, t.intermediate, t.vocab, t.rms_norm_eps, t.rope_theta};
   for (int i = 0; i < t.layers; ++i) {
     text_layers_.push_back(transformer::load_decoder_layer(load, "model.layers." + std::to_string(i) + ".", text_shape_, true));
   }
@@ -91,15 +91,7 @@ torch::Tensor Model::image_features(const torch::Tensor& patches, const std::vec
 }
 
 torch::Tensor Model::merge_inputs(const torch::Tensor& input_ids, const torch::Tensor& features) const {
-  auto embeds = torch::embedding(embed_tokens_, input_ids);
-  const auto is_image = input_ids == config_.image_token_id;
-  const auto slots = is_image.sum().item<std::int64_t>();
-  if (slots != features.size(0)) {
-    throw Error("ColQwen2: the prompts have " + std::to_string(slots) + " image tokens but the images gave " +
-                std::to_string(features.size(0)) + " features");
-  }
-  if (slots > 0) embeds.index_put_({is_image}, features.to(embeds.scalar_type()));
-  return embeds;
+  return transformer::merge_image_features(embed_tokens_, input_ids, config_.image_token_id, features, "ColQwen2");
 }
 
 // cos and sin [B, 1, L, head_dim] in the activation dtype: each frequency band of the
@@ -127,7 +119,8 @@ torch::Tensor Model::embed_sequence(const torch::Tensor& input_ids, const torch:
   const auto positions = mrope_positions(input_ids, attention_mask, grids, config_.image_token_id, config_.vision.merge);
   record(trace, "mrope_position_ids", positions);
   const auto [cos, sin] = rotary_tables(positions);
-  x = transformer::run_decoder(text_layers_, text_shape_, x, cos, sin, transformer::causal_padding_mask(attention_mask), dtype_, trace);
+  const auto mask = transformer::additive_attention_mask(attention_mask, /*causal=*/true);
+  x = transformer::run_decoder(text_layers_, text_shape_, x, cos, sin, mask, dtype_, trace);
   x = transformer::rms_norm(final_norm_, x, config_.text.rms_norm_eps, dtype_);
   record(trace, "text_last_hidden_state", x);
   return transformer::retrieval_head(head_, x, attention_mask, trace);

@@ -97,7 +97,7 @@ PreprocessConfig parse_preprocess(const ConfigFields& f, const VisionConfig& vis
   if (p.min_pixels > p.max_pixels) throw Error(f.where() + ": min_pixels is larger than max_pixels");
   p.filter = vision::resample_filter_from_pillow(f.positive_int_or("resample", 3));
   if (!f.bool_or("do_resize", true)) throw Error(f.where() + ": do_resize false is not supported");
-  read_pixel_normalization(f, p);
+  f.read_rescale_and_normalize(p.rescale_factor, p.mean, p.std);
   return p;
 }
 

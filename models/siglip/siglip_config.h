@@ -1,6 +1,10 @@
 #pragma once
 // Hyper-parameters of a SigLIP vision tower (read by each family's config loader).
 
+namespace patchwise::models {
+class ConfigFields;
+}
+
 namespace patchwise::models::siglip {
 
 struct SiglipConfig {
@@ -14,5 +18,10 @@ struct SiglipConfig {
 
   int patches_per_side() const { return image_size / patch; }
 };
+
+// Reads a `vision_config` object (hidden_size, num_hidden_layers, num_attention_heads,
+// intermediate_size, patch_size, image_size, layer_norm_eps, hidden_act); throws
+// patchwise::Error naming the field that is missing or inconsistent.
+SiglipConfig parse_siglip_config(const ConfigFields& f);
 
 }  // namespace patchwise::models::siglip

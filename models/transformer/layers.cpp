@@ -50,6 +50,12 @@ torch::Tensor rms_norm(const Norm& norm, const torch::Tensor& x, double eps, tor
   return norm.weight.to(dtype) * h.to(dtype);
 }
 
+torch::Tensor gemma_rms_norm(const Norm& norm, const torch::Tensor& x, double eps, torch::ScalarType dtype) {
+  auto h = x.to(torch::kFloat32);
+  h = h * torch::rsqrt(h.pow(2).mean(-1, /*keepdim=*/true) + eps);
+  return (h * (1.0 + norm.weight)).to(dtype);
+}
+
 torch::Tensor rotate_half(const torch::Tensor& x) {
   const auto halves = x.chunk(2, -1);
   return torch::cat({-halves[1], halves[0]}, -1);

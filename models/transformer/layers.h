@@ -63,6 +63,10 @@ torch::Tensor layer_norm(const Norm& norm, const torch::Tensor& x, double eps, t
 // Llama-style RMSNorm: statistics in float32, weight multiplied after the cast to `dtype`.
 torch::Tensor rms_norm(const Norm& norm, const torch::Tensor& x, double eps, torch::ScalarType dtype);
 
+// Gemma-style RMSNorm: the stored weight is an offset from 1, and x_normed * (1 + w) is
+// computed in float32 before the cast to `dtype`.
+torch::Tensor gemma_rms_norm(const Norm& norm, const torch::Tensor& x, double eps, torch::ScalarType dtype);
+
 // [.., d] -> [.., d]: (-second half, first half), the half-split rotary convention.
 torch::Tensor rotate_half(const torch::Tensor& x);
 

@@ -11,8 +11,6 @@
 // glibc serves the attention scratch (> 32 MB) with fresh mmaps, page-faulting on every
 // layer; GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=4294967295 cut
 // system time from 36 s to 4 s per page here (measured 2026-11-25, shared 2-core machine).
-#include <sys/resource.h>
-
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -24,6 +22,7 @@
 
 #include "models/checkpoint/safetensors_writer.h"
 #include "models/idefics3/colidefics3_encoder.h"
+#include "models/bench_support.h"
 #include "models/runtime.h"
 
 namespace fs = std::filesystem;
@@ -112,28 +111,8 @@ void make_checkpoint(const fs::path& dir) {
   w.write(dir / "model.safetensors");
 }
 
-// A letter page at 150 dpi with some structure (text-like stripes), so tiles differ.
-vision::PageImage letter_page() {
-  vision::PageImage page;
-  page.width = 1275;
-  page.height = 1650;
-  page.width_pt = 612;
-  page.height_pt = 792;
-  page.rgb.resize(std::size_t(page.width) * page.height * 3);
-  for (int y = 0; y < page.height; ++y) {
-    for (int x = 0; x < page.width; ++x) {
-      const bool ink = (y / 12) % 3 == 0 && (x / 7 + y / 36) % 5 != 0 && x > 100 && x < 1175;
-      for (int c = 0; c < 3; ++c) page.rgb[(std::size_t(y) * page.width + x) * 3 + c] = ink ? 20 : 250;
-    }
-  }
-  return page;
-}
-
-double peak_rss_mib() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;
-}
+using models::bench::letter_page;
+using models::bench::peak_rss_mib;
 
 int run(const fs::path& dir, const std::string& dtype, int threads, int repeats) {
   models::configure_runtime({threads});

@@ -1,11 +1,11 @@
 // `patchwise encode` through the real CLI reproduces the reference outputs of each model
-// fixture (ColIdefics3, ColQwen2, ColQwen2.5): each page and query alone, and their MaxSim scores.
+// fixture (ColIdefics3, ColQwen2, ColQwen2.5, ColPali): each page and query alone, and their MaxSim scores.
 #include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
-
-#include <nlohmann/json.hpp>
 
 #include "models/checkpoint/safetensors.h"
 #include "tests/support/process.h"
@@ -63,7 +63,7 @@ TEST_P(EncodeParity, CliEncodeOfTheFixtureMatchesTheReference) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, EncodeParity, ::testing::Values("colidefics3", "colqwen2", "colqwen2_5"));
+INSTANTIATE_TEST_SUITE_P(Fixtures, EncodeParity, ::testing::Values("colidefics3", "colqwen2", "colqwen2_5", "colpali"));
 
 }  // namespace
 }  // namespace patchwise

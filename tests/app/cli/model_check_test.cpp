@@ -14,8 +14,6 @@ namespace patchwise {
 namespace {
 namespace fs = std::filesystem;
 
-const fs::path kFixture = fs::path(PATCHWISE_FIXTURES_DIR) / "colidefics3";
-
 nlohmann::json check(const std::vector<std::string>& extra) {
   std::vector<std::string> argv = {PATCHWISE_CLI, "--threads", "1", "model", "check"};
   argv.insert(argv.end(), extra.begin(), extra.end());
@@ -35,11 +33,14 @@ std::size_t elements_in(const fs::path& safetensors) {
   return total;
 }
 
-TEST(ModelCheck, ReportsTheColIdefics3FixtureAsEncodeSeesIt) {
+// `model check` on a fixture checkpoint agrees with its weights file and with what `encode`
+// gives a blank Letter page.
+void expect_check_agrees_with_encode(const std::string& fixture, const std::string& family) {
+  const fs::path kFixture = fs::path(PATCHWISE_FIXTURES_DIR) / fixture;
   if (!fs::exists(kFixture / "config.json")) GTEST_SKIP() << "no fixture at " << kFixture;
   constexpr int kDpi = 40;  // a small Letter page keeps the encode below fast
   const auto report = check({kFixture.string(), "--json", "--dpi", std::to_string(kDpi)});
-  EXPECT_EQ(report["family"], "colidefics3");
+  EXPECT_EQ(report["family"], family);
   EXPECT_EQ(report["dtype"], "float32");
   EXPECT_EQ(report["parameters"].get<std::size_t>(), elements_in(kFixture / "model.safetensors"));
   const int width = report["page_width_px"], height = report["page_height_px"];
@@ -61,6 +62,12 @@ TEST(ModelCheck, ReportsTheColIdefics3FixtureAsEncodeSeesIt) {
   EXPECT_EQ(report["vectors_per_page"].get<std::size_t>(), rows);
   EXPECT_EQ(report["bytes_per_page"].get<std::size_t>(), rows * (report["dim"].get<std::size_t>() * 2 + 18));
 }
+
+TEST(ModelCheck, ReportsTheColIdefics3FixtureAsEncodeSeesIt) {
+  expect_check_agrees_with_encode("colidefics3", "colidefics3");
+}
+
+TEST(ModelCheck, ReportsTheColPaliFixtureAsEncodeSeesIt) { expect_check_agrees_with_encode("colpali", "colpali"); }
 
 TEST(ModelCheck, SaysWhenVectorsDependOnTheContent) {
   const auto report = check({test::kLexicalModel.string(), "--json"});

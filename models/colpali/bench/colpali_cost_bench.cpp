@@ -1,0 +1,208 @@
+// Real-size cost of the ColPali encoder: a random-weight checkpoint with ColPali-3B's
+// architecture (PaliGemma-3B-448: SigLIP So400m/14 at 448 px, Gemma-2B; shared/docs/models.md
+// §3.1-3.2; generated here, never committed) encodes one letter-size page (1275 x 1650 px at
+// 150 dpi, squashed to 448 x 448 -> 1024 image tokens + 7 prompt tokens = 1031 vectors).
+//
+//   colpali_cost_bench make DIR           writes the checkpoint (bf16, ~5.9 GB, one shard per
+//                                         group of layers so memory stays low while writing)
+//   colpali_cost_bench run DIR f32|bf16 [threads=2] [repeats=1]
+//                                         loads it, encodes the page, prints s/page and peak RSS
+// Run `make` and each `run` as separate processes so each peak RSS is the encoder's own.
+// The tokenizer files are the tiny fixture's with <image> at id 257152 added (ids < 520 for
+// the prompt text), which changes no cost: the embedding table has PaliGemma's 257216 rows.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include "models/checkpoint/safetensors_writer.h"
+#include "models/colpali/colpali_encoder.h"
+#include "models/bench_support.h"
+#include "models/runtime.h"
+
+namespace fs = std::filesystem;
+using namespace patchwise;
+using nlohmann::json;
+
+namespace {
+
+constexpr int kImageToken = 257152;
+constexpr int kVocab = 257216;
+
+json colpali_config() {
+  return {
+      {"architectures", {"ColPali"}},
+      {"model_type", "paligemma"},
+      {"image_token_index", kImageToken},
+      {"hidden_size", 2048},
+      {"projection_dim", 2048},
+      {"pad_token_id", 0},
+      {"vision_config",
+       {{"hidden_size", 1152}, {"num_hidden_layers", 27}, {"num_attention_heads", 16}, {"intermediate_size", 4304},
+        {"patch_size", 14}, {"image_size", 448}, {"num_image_tokens", 1024}, {"model_type", "siglip_vision_model"},
+        {"projection_dim", 2048}, {"vision_use_head", false}}},
+      {"text_config",
+       {{"hidden_size", 2048}, {"num_hidden_layers", 18}, {"num_attention_heads", 8}, {"num_key_value_heads", 1},
+        {"intermediate_size", 16384}, {"model_type", "gemma"}, {"num_image_tokens", 1024}, {"vocab_size", kVocab}}},
+  };
+}
+
+void write_json(const fs::path& file, const json& j) { std::ofstream(file) << j.dump(2); }
+
+// The fixture's tokenizer with <image> moved to PaliGemma's id.
+void write_tokenizer(const fs::path& dir) {
+  const fs::path fixture = PATCHWISE_FIXTURE_DIR;
+  std::ifstream in(fixture / "tokenizer.json");
+  json tok = json::parse(in);
+  for (auto& t : tok["added_tokens"]) {
+    if (t["content"] == "<image>") t["id"] = kImageToken;
+  }
+  write_json(dir / "tokenizer.json", tok);
+  fs::copy_file(fixture / "preprocessor_config.json", dir / "preprocessor_config.json",
+                fs::copy_options::overwrite_existing);
+  std::ifstream pre_in(dir / "preprocessor_config.json");
+  json pre = json::parse(pre_in);
+  pre["size"] = {{"height", 448}, {"width", 448}};
+  pre["image_seq_length"] = 1024;
+  write_json(dir / "preprocessor_config.json", pre);
+}
+
+class ShardedWriter {
+ public:
+  explicit ShardedWriter(fs::path dir) : dir_(std::move(dir)) {}
+  void add(const std::string& name, std::vector<std::int64_t> shape) {
+    std::int64_t fan_in = 1;
+    for (std::size_t i = 1; i < shape.size(); ++i) fan_in *= shape[i];
+    auto t = shape.size() == 1 ? 0.05 * torch::randn(shape) : torch::randn(shape) / std::sqrt(double(fan_in));
+    writer_.add(name, t.to(torch::kBFloat16));
+    names_.push_back(name);
+  }
+  void flush() {
+    if (names_.empty()) return;
+    const std::string file = "model-" + std::to_string(++shard_) + ".safetensors";
+    writer_.set_metadata("format", "pt");
+    writer_.write(dir_ / file);
+    for (const auto& n : names_) index_["weight_map"][n] = file;
+    names_.clear();
+    writer_ = models::SafetensorsWriter();
+  }
+  void finish() {
+    flush();
+    index_["metadata"] = json::object();
+    write_json(dir_ / "model.safetensors.index.json", index_);
+  }
+
+ private:
+  fs::path dir_;
+  models::SafetensorsWriter writer_;
+  std::vector<std::string> names_;
+  json index_;
+  int shard_ = 0;
+};
+
+void make_checkpoint(const fs::path& dir) {
+  fs::create_directories(dir);
+  write_json(dir / "config.json", colpali_config());
+  write_tokenizer(dir);
+  torch::manual_seed(1234);
+  ShardedWriter w(dir);
+  const std::string vp = "model.vision_tower.vision_model.";
+  w.add(vp + "embeddings.patch_embedding.weight", {1152, 3, 14, 14});
+  w.add(vp + "embeddings.patch_embedding.bias", {1152});
+  w.add(vp + "embeddings.position_embedding.weight", {1024, 1152});
+  for (int i = 0; i < 27; ++i) {
+    const std::string p = vp + "encoder.layers." + std::to_string(i) + ".";
+    for (const char* n : {"layer_norm1", "layer_norm2"}) {
+      w.add(p + n + ".weight", {1152});
+      w.add(p + n + ".bias", {1152});
+    }
+    for (const char* n : {"q_proj", "k_proj", "v_proj", "out_proj"}) {
+      w.add(p + "self_attn." + n + ".weight", {1152, 1152});
+      w.add(p + "self_attn." + n + ".bias", {1152});
+    }
+    w.add(p + "mlp.fc1.weight", {4304, 1152});
+    w.add(p + "mlp.fc1.bias", {4304});
+    w.add(p + "mlp.fc2.weight", {1152, 4304});
+    w.add(p + "mlp.fc2.bias", {1152});
+  }
+  w.add(vp + "post_layernorm.weight", {1152});
+  w.add(vp + "post_layernorm.bias", {1152});
+  w.add("model.multi_modal_projector.linear.weight", {2048, 1152});
+  w.add("model.multi_modal_projector.linear.bias", {2048});
+  w.flush();
+  const std::string tp = "model.language_model.model.";
+  w.add(tp + "embed_tokens.weight", {kVocab, 2048});
+  w.flush();
+  for (int i = 0; i < 18; ++i) {
+    const std::string p = tp + "layers." + std::to_string(i) + ".";
+    w.add(p + "self_attn.q_proj.weight", {2048, 2048});
+    w.add(p + "self_attn.k_proj.weight", {256, 2048});
+    w.add(p + "self_attn.v_proj.weight", {256, 2048});
+    w.add(p + "self_attn.o_proj.weight", {2048, 2048});
+    w.add(p + "mlp.gate_proj.weight", {16384, 2048});
+    w.add(p + "mlp.up_proj.weight", {16384, 2048});
+    w.add(p + "mlp.down_proj.weight", {2048, 16384});
+    w.add(p + "input_layernorm.weight", {2048});
+    w.add(p + "post_attention_layernorm.weight", {2048});
+    if (i % 3 == 2) w.flush();
+  }
+  w.add(tp + "norm.weight", {2048});
+  w.add("custom_text_proj.weight", {128, 2048});
+  w.add("custom_text_proj.bias", {128});
+  w.finish();
+}
+
+using models::bench::letter_page;
+using models::bench::peak_rss_mib;
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+int run(const fs::path& dir, const std::string& dtype, int threads, int repeats) {
+  models::configure_runtime({threads});
+  const auto t0 = std::chrono::steady_clock::now();
+  models::colpali::EncoderOptions options;
+  options.dtype = dtype == "bf16" ? torch::kBFloat16 : torch::kFloat32;
+  models::colpali::ColPaliEncoder encoder(dir, options);
+  std::printf("dtype %s, threads %d, load %.2f s, RSS after load %.0f MiB\n", dtype.c_str(), threads,
+              seconds_since(t0), peak_rss_mib());
+  const vision::PageImage page = letter_page();
+  for (int r = 0; r < repeats; ++r) {
+    const auto t = std::chrono::steady_clock::now();
+    const auto out = encoder.encode_pages({&page, 1});
+    std::printf("  run %d: %.2f s/page (%zu x %zu)\n", r + 1, seconds_since(t), out[0].vectors.rows(),
+                out[0].vectors.dim());
+  }
+  const std::string q = "What does the DER encoding of an ASN.1 INTEGER look like?";
+  const auto tq = std::chrono::steady_clock::now();
+  const auto qv = encoder.encode_queries({&q, 1});
+  std::printf("  query: %.2f s (%zu vectors)\npeak RSS %.0f MiB\n", seconds_since(tq), qv[0].rows(), peak_rss_mib());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const std::string mode = argc > 1 ? argv[1] : "";
+    if (mode == "make" && argc == 3) {
+      make_checkpoint(argv[2]);
+      std::printf("wrote %s; peak RSS %.0f MiB\n", argv[2], peak_rss_mib());
+      return 0;
+    }
+    if (mode == "run" && argc >= 4) {
+      return run(argv[2], argv[3], argc > 4 ? std::stoi(argv[4]) : 2, argc > 5 ? std::stoi(argv[5]) : 1);
+    }
+    std::fprintf(stderr, "usage: %s make DIR | run DIR f32|bf16 [threads] [repeats]\n", argv[0]);
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
+}
