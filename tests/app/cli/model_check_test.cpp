@@ -24,7 +24,8 @@ nlohmann::json check(const std::vector<std::string>& extra) {
 
 std::size_t elements_in(const fs::path& safetensors) {
   std::size_t total = 0;
-  for (const auto& info : models::SafetensorsFile::open(safetensors).tensors()) {
+  const auto file = models::SafetensorsFile::open(safetensors);  // kept alive while its tensors are read
+  for (const auto& info : file.tensors()) {
     std::size_t n = 1;
     for (const auto extent : info.shape) n *= static_cast<std::size_t>(extent);
     total += n;
@@ -47,7 +48,10 @@ void expect_check_agrees_with_encode(const std::string& fixture, const std::stri
   EXPECT_EQ(height, 440);
 
   test::TempDir tmp;
-  vision::PageImage page{width, height, std::vector<std::uint8_t>(std::size_t(width) * height * 3, 255)};
+  vision::PageImage page;
+  page.width = width;
+  page.height = height;
+  page.rgb.assign(std::size_t(width) * height * 3, 255);
   vision::write_png(tmp / "page.png", page);
   const auto encoded = test::run_process({PATCHWISE_CLI, "--threads", "1", "--model", kFixture.string(), "encode",
                                           "--pages", (tmp / "page.png").string(), "--out",
