@@ -4,6 +4,10 @@
 #include <sys/resource.h>
 
 #include <cstddef>
+#include <cstdio>
+#include <exception>
+#include <functional>
+#include <string>
 
 #include "vision/page_image.h"
 
@@ -31,6 +35,30 @@ inline double peak_rss_mib() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
+
+// The benchmarks' command line: `make DIR` writes a random-weight checkpoint, `run DIR f32|bf16
+// [threads=2] [repeats]` measures it. Returns the process exit code.
+inline int bench_main(int argc, char** argv, const std::function<void(const std::string& dir)>& make,
+                      const std::function<int(const std::string& dir, const std::string& dtype, int threads,
+                                              int repeats)>& run,
+                      int default_repeats) {
+  try {
+    const std::string mode = argc > 1 ? argv[1] : "";
+    if (mode == "make" && argc == 3) {
+      make(argv[2]);
+      std::printf("wrote %s; peak RSS %.0f MiB\n", argv[2], peak_rss_mib());
+      return 0;
+    }
+    if (mode == "run" && argc >= 4) {
+      return run(argv[2], argv[3], argc > 4 ? std::stoi(argv[4]) : 2, argc > 5 ? std::stoi(argv[5]) : default_repeats);
+    }
+    std::fprintf(stderr, "usage: %s make DIR | run DIR f32|bf16 [threads] [repeats]\n", argv[0]);
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
 }
 
 }  // namespace patchwise::models::bench

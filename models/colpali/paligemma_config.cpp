@@ -57,7 +57,14 @@ Config parse_config(const json& config, const json& preprocessor, const std::str
   if (native) c.projection_dim = top.positive_int_or("embedding_dim", c.projection_dim);
 
   c.vision = siglip::parse_siglip_config(vlm.object("vision_config"));
-  c.text = transformer::parse_decoder_config(vlm.object("text_config"), "gelu_pytorch_tanh");
+  // PaliGemma configs may keep vocab_size at the top level only.
+  const json& vlm_json = native ? config.at("vlm_config") : config;
+  const std::string text_where = vlm.object("text_config").where();  // throws when absent or not an object
+  json text = vlm_json.at("text_config");
+  if (!text.contains("vocab_size") && vlm_json.contains("vocab_size")) {
+    text["vocab_size"] = vlm_json["vocab_size"];
+  }
+  c.text = transformer::parse_decoder_config(ConfigFields(text, text_where), "gelu_pytorch_tanh");
   c.text.flavour = transformer::DecoderFlavour::gemma;
   const int projector_out = vlm.positive_int_or("projection_dim", c.text.hidden);
   if (projector_out != c.text.hidden) {

@@ -142,20 +142,10 @@ int run(const fs::path& dir, const std::string& dtype, int threads, int repeats)
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
-    const std::string mode = argc > 1 ? argv[1] : "";
-    if (mode == "make" && argc == 3) {
-      make_checkpoint(argv[2]);
-      std::printf("wrote %s; peak RSS %.0f MiB\n", argv[2], peak_rss_mib());
-      return 0;
-    }
-    if (mode == "run" && argc >= 4) {
-      return run(argv[2], argv[3], argc > 4 ? std::stoi(argv[4]) : 2, argc > 5 ? std::stoi(argv[5]) : 2);
-    }
-    std::fprintf(stderr, "usage: %s make DIR | run DIR f32|bf16 [threads] [repeats]\n", argv[0]);
-    return 2;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    return 1;
-  }
+  return models::bench::bench_main(
+      argc, argv, [](const std::string& dir) { make_checkpoint(dir); },
+      [](const std::string& dir, const std::string& dtype, int threads, int repeats) {
+        return run(dir, dtype, threads, repeats);
+      },
+      2);
 }

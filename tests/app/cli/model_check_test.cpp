@@ -69,6 +69,11 @@ TEST(ModelCheck, ReportsTheColIdefics3FixtureAsEncodeSeesIt) {
 
 TEST(ModelCheck, ReportsTheColPaliFixtureAsEncodeSeesIt) { expect_check_agrees_with_encode("colpali", "colpali"); }
 
+TEST(ModelCheck, ReportsTheColQwenFixturesAsEncodeSeesThem) {
+  expect_check_agrees_with_encode("colqwen2", "colqwen2");
+  expect_check_agrees_with_encode("colqwen2_5", "colqwen2.5");
+}
+
 TEST(ModelCheck, SaysWhenVectorsDependOnTheContent) {
   const auto report = check({test::kLexicalModel.string(), "--json"});
   EXPECT_EQ(report["parameters"], 0);

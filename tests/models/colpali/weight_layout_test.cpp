@@ -148,6 +148,11 @@ TEST(ColPaliConfig, NamesTheMissingOrBadField) {
   c["text_config"]["hidden_activation"] = "silu";
   EXPECT_NE(error_of(c).find("hidden_activation"), std::string::npos) << error_of(c);
 
+  c = read("config.json");  // vocab_size only at the top level, as in some PaliGemma configs
+  c["vocab_size"] = c["text_config"]["vocab_size"];
+  c["text_config"].erase("vocab_size");
+  EXPECT_EQ(parse_config(c, read("preprocessor_config.json"), "ckpt").text.vocab, 520);
+
   json pre = read("preprocessor_config.json");
   pre["image_seq_length"] = 35;
   EXPECT_NE(error_of(read("config.json"), pre).find("image_seq_length 35"), std::string::npos);
