@@ -72,9 +72,8 @@ Model::Model(const Checkpoint& checkpoint, const Config& config, torch::ScalarTy
   vision_ = std::make_unique<VisionTower>(load, config, dtype);
   const auto& t = config.text;
   embed_tokens_ = load.get("model.embed_tokens.weight", {t.vocab, t.hidden});
-  text_shape_ = {t.hidden, t.layers, t.heads, t.kv_heads, t.head_dim, t.intermediate, t.vocab, t.rms_norm_eps, t.rope_theta};
   for (int i = 0; i < t.layers; ++i) {
-    text_layers_.push_back(transformer::load_decoder_layer(load, "model.layers." + std::to_string(i) + ".", text_shape_, true));
+    text_layers_.push_back(transformer::load_decoder_layer(load, "model.layers." + std::to_string(i) + ".", t, true));
   }
   final_norm_ = load.norm("model.norm", t.hidden, false);
   const auto head_shape = checkpoint.shape("custom_text_proj.weight");
@@ -120,7 +119,7 @@ torch::Tensor Model::embed_sequence(const torch::Tensor& input_ids, const torch:
   record(trace, "mrope_position_ids", positions);
   const auto [cos, sin] = rotary_tables(positions);
   const auto mask = transformer::additive_attention_mask(attention_mask, /*causal=*/true);
-  x = transformer::run_decoder(text_layers_, text_shape_, x, cos, sin, mask, dtype_, trace);
+  x = transformer::run_decoder(text_layers_, config_.text, x, cos, sin, mask, dtype_, trace);
   x = transformer::rms_norm(final_norm_, x, config_.text.rms_norm_eps, dtype_);
   record(trace, "text_last_hidden_state", x);
   return transformer::retrieval_head(head_, x, attention_mask, trace);

@@ -54,7 +54,6 @@ class Model {
   torch::ScalarType dtype_;
   std::unique_ptr<VisionTower> vision_;
   torch::Tensor embed_tokens_;
-  transformer::DecoderConfig text_shape_;  // the text stack as the shared decoder reads it
   std::vector<transformer::DecoderLayer> text_layers_;
   Norm final_norm_;
   Linear head_;

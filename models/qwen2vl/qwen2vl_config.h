@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/transformer/decoder.h"
 #include "vision/resample.h"
 
 namespace patchwise::models::qwen2vl {
@@ -41,16 +42,9 @@ struct VisionConfig {
   int window_merged() const { return window_size / merge / patch; }
 };
 
-struct TextConfig {
-  int hidden = 0;
-  int layers = 0;
-  int heads = 0;
-  int kv_heads = 0;
-  int head_dim = 0;
-  int intermediate = 0;
-  int vocab = 0;
-  double rms_norm_eps = 1e-6;
-  double rope_theta = 1000000.0;
+// The shared decoder's settings plus Qwen2-VL's M-RoPE split (defaults: rope_theta 1e6 when
+// config.json is silent, set by the parser).
+struct TextConfig : transformer::DecoderConfig {
   std::array<int, 3> mrope_section{};  // frequencies taken from the t, h, w positions
 };
 
