@@ -44,7 +44,7 @@ ColPaliEncoder::ColPaliEncoder(const fs::path& dir, EncoderOptions options) : op
            static_cast<std::size_t>(config_.projection_dim),
            encoder_fingerprint(checkpoint, describe_settings(config_), tokenizer_json),
            parameter_count(checkpoint),
-           transformer::dtype_name(options_.dtype)};
+           transformer::precision_name(options_.dtype)};
 }
 
 std::optional<std::size_t> ColPaliEncoder::vectors_per_page(int width_px, int height_px) const {

@@ -33,13 +33,13 @@ std::vector<KeyRename> weight_renames() {
 }
 
 Model::Model(const Checkpoint& checkpoint, const Config& config, torch::ScalarType dtype)
-    : config_(config), dtype_(dtype) {
+    : config_(config), dtype_(transformer::precision_for(dtype).compute) {
   if (dtype != torch::kFloat32 && dtype != torch::kBFloat16) throw Error("ColPali runs in float32 or bfloat16 only");
   const transformer::WeightLoader load(checkpoint, dtype);
   vision_tower_ = std::make_unique<siglip::SiglipTower>(load, kVision, config.vision);
   const auto& t = config.text;
   projector_ = load.linear(kProjector, t.hidden, config.vision.hidden, true);
-  embed_tokens_ = load.get(kText + "embed_tokens.weight", {t.vocab, t.hidden});
+  embed_tokens_ = load.get_table(kText + "embed_tokens.weight", {t.vocab, t.hidden});
   for (int i = 0; i < t.layers; ++i) {
     layers_.push_back(transformer::load_decoder_layer(load, kText + "layers." + std::to_string(i) + ".", t, false));
   }

@@ -32,7 +32,7 @@ ColIdefics3Encoder::ColIdefics3Encoder(const fs::path& dir, EncoderOptions optio
 
   info_ = {display_name(dir), "colidefics3", static_cast<std::size_t>(config_.projection_dim),
            encoder_fingerprint(checkpoint, describe_settings(config_)),
-           parameter_count(checkpoint), transformer::dtype_name(options_.dtype)};
+           parameter_count(checkpoint), transformer::precision_name(options_.dtype)};
 }
 
 std::optional<std::size_t> ColIdefics3Encoder::vectors_per_page(int width_px, int height_px) const {

@@ -28,7 +28,7 @@ torch::Tensor full_tile_position_ids(int side) {
 }  // namespace
 
 Model::Model(const Checkpoint& checkpoint, const Config& config, torch::ScalarType dtype)
-    : config_(config), dtype_(dtype) {
+    : config_(config), dtype_(transformer::precision_for(dtype).compute) {
   if (dtype != torch::kFloat32 && dtype != torch::kBFloat16) {
     throw Error("ColIdefics3 runs in float32 or bfloat16 only");
   }
@@ -39,7 +39,7 @@ Model::Model(const Checkpoint& checkpoint, const Config& config, torch::ScalarTy
   const auto& t = config.text;
   modality_projection_ = load.linear("model.connector.modality_projection.proj", t.hidden, config.connector_in(), false);
   const std::string tp = "model.text_model.";
-  embed_tokens_ = load.get(tp + "embed_tokens.weight", {t.vocab, t.hidden});
+  embed_tokens_ = load.get_table(tp + "embed_tokens.weight", {t.vocab, t.hidden});
   for (int i = 0; i < t.layers; ++i) {
     text_layers_.push_back(transformer::load_decoder_layer(load, tp + "layers." + std::to_string(i) + ".", t, false));
   }

@@ -41,7 +41,7 @@ ColQwen2Encoder::ColQwen2Encoder(const fs::path& dir, EncoderOptions options) : 
   config_ = model_->config();
   info_ = {display_name(dir), family_name(config_.variant), static_cast<std::size_t>(config_.projection_dim),
            encoder_fingerprint(checkpoint, describe_settings(config_)), parameter_count(checkpoint),
-           transformer::dtype_name(options_.dtype)};
+           transformer::precision_name(options_.dtype)};
 }
 
 std::optional<std::size_t> ColQwen2Encoder::vectors_per_page(int width_px, int height_px) const {

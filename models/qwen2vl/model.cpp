@@ -66,12 +66,12 @@ torch::Tensor mrope_positions(const torch::Tensor& input_ids, const torch::Tenso
 }
 
 Model::Model(const Checkpoint& checkpoint, const Config& config, torch::ScalarType dtype)
-    : config_(config), dtype_(dtype) {
+    : config_(config), dtype_(transformer::precision_for(dtype).compute) {
   if (dtype != torch::kFloat32 && dtype != torch::kBFloat16) throw Error("ColQwen2 runs in float32 or bfloat16 only");
   const WeightLoader load(checkpoint, dtype);
-  vision_ = std::make_unique<VisionTower>(load, config, dtype);
+  vision_ = std::make_unique<VisionTower>(load, config, load.dtype());
   const auto& t = config.text;
-  embed_tokens_ = load.get("model.embed_tokens.weight", {t.vocab, t.hidden});
+  embed_tokens_ = load.get_table("model.embed_tokens.weight", {t.vocab, t.hidden});
   for (int i = 0; i < t.layers; ++i) {
     text_layers_.push_back(transformer::load_decoder_layer(load, "model.layers." + std::to_string(i) + ".", t, true));
   }

@@ -115,7 +115,9 @@ torch::Tensor run_decoder(const std::vector<DecoderLayer>& layers, const Decoder
 torch::Tensor merge_image_features(const torch::Tensor& embed_tokens, const torch::Tensor& input_ids,
                                    std::int64_t image_token_id, const torch::Tensor& features,
                                    const std::string& family) {
+  // The table may be stored narrower than the activations (see Precision); gather, then widen.
   auto embeds = torch::embedding(embed_tokens, input_ids);
+  if (features.defined() && features.numel() > 0) embeds = embeds.to(features.scalar_type());
   const auto is_image = input_ids == image_token_id;
   const auto slots = is_image.sum().item<std::int64_t>();
   const auto rows = features.reshape({-1, features.size(-1)});

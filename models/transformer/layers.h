@@ -25,10 +25,25 @@ void record(Trace* trace, const std::string& name, const torch::Tensor& t);
 // Concatenates `t` (float32) after what `name` already holds, along dim 0.
 void append(Trace* trace, const std::string& name, const torch::Tensor& t);
 
+// How a model keeps its weights and in which dtype it computes. libtorch 1.13 multiplies
+// bfloat16 matrices quickly only through oneDNN on AVX-512 CPUs; elsewhere its bfloat16 GEMM
+// is a scalar fallback about 15x slower than float32. There, a bfloat16 model keeps its
+// linear weights in bfloat16 (half the memory) and widens each one to float32 as it is used.
+struct Precision {
+  torch::ScalarType weights = torch::kFloat32;  // linear weights and embedding tables
+  torch::ScalarType compute = torch::kFloat32;  // activations and every other weight
+};
+
+// The precision a request for `dtype` (float32 or bfloat16) gets on this CPU.
+Precision precision_for(torch::ScalarType dtype);
+
+// "float32", "bfloat16", or "bfloat16 weights, float32 arithmetic" for EncoderInfo::dtype.
+std::string precision_name(torch::ScalarType dtype);
+
 struct Linear {
-  torch::Tensor weight;  // [out, in]
-  torch::Tensor bias;    // [out] or undefined
-  torch::Tensor operator()(const torch::Tensor& x) const { return torch::linear(x, weight, bias); }
+  torch::Tensor weight;  // [out, in], in Precision::weights
+  torch::Tensor bias;    // [out] in Precision::compute, or undefined
+  torch::Tensor operator()(const torch::Tensor& x) const;
 };
 
 struct Norm {
@@ -36,22 +51,29 @@ struct Norm {
   torch::Tensor bias;    // float32; undefined for RMSNorm
 };
 
-// Reads tensors from a checkpoint with their expected shapes, converted to the model dtype;
-// a missing or mis-shaped tensor throws patchwise::Error naming it.
+// Reads tensors from a checkpoint with their expected shapes, converted to the precision_for()
+// the requested dtype; a missing or mis-shaped tensor throws patchwise::Error naming it.
 class WeightLoader {
  public:
-  WeightLoader(const Checkpoint& checkpoint, torch::ScalarType dtype) : checkpoint_(checkpoint), dtype_(dtype) {}
+  WeightLoader(const Checkpoint& checkpoint, torch::ScalarType dtype)
+      : checkpoint_(checkpoint), precision_(precision_for(dtype)) {}
 
+  // In the compute dtype.
   torch::Tensor get(const std::string& name, std::vector<std::int64_t> shape) const;
+  // In the weights dtype: large tables (token embeddings) that are gathered, then widened.
+  torch::Tensor get_table(const std::string& name, std::vector<std::int64_t> shape) const;
   Linear linear(const std::string& prefix, std::int64_t out, std::int64_t in, bool bias) const;
   // Norm weights stay float32: the norms compute in float32 and cast at the end.
   Norm norm(const std::string& prefix, std::int64_t dim, bool bias) const;
   const Checkpoint& checkpoint() const { return checkpoint_; }
-  torch::ScalarType dtype() const { return dtype_; }
+  // The compute dtype: what activations are cast to.
+  torch::ScalarType dtype() const { return precision_.compute; }
 
  private:
+  torch::Tensor read(const std::string& name, std::vector<std::int64_t> shape, torch::ScalarType dtype) const;
+
   const Checkpoint& checkpoint_;
-  torch::ScalarType dtype_;
+  Precision precision_;
 };
 
 // "float32", "bfloat16", ... for EncoderInfo::dtype and messages.

@@ -14,15 +14,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <string>
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
-#include "models/checkpoint/safetensors_writer.h"
 #include "models/colpali/colpali_encoder.h"
-#include "models/bench_support.h"
+#include "models/bench_checkpoint.h"
 #include "models/runtime.h"
 
 namespace fs = std::filesystem;
@@ -52,8 +50,6 @@ json colpali_config() {
   };
 }
 
-void write_json(const fs::path& file, const json& j) { std::ofstream(file) << j.dump(2); }
-
 // The fixture's tokenizer with <image> moved to PaliGemma's id.
 void write_tokenizer(const fs::path& dir) {
   const fs::path fixture = PATCHWISE_FIXTURE_DIR;
@@ -62,55 +58,22 @@ void write_tokenizer(const fs::path& dir) {
   for (auto& t : tok["added_tokens"]) {
     if (t["content"] == "<image>") t["id"] = kImageToken;
   }
-  write_json(dir / "tokenizer.json", tok);
+  models::bench::write_json(dir / "tokenizer.json", tok);
   fs::copy_file(fixture / "preprocessor_config.json", dir / "preprocessor_config.json",
                 fs::copy_options::overwrite_existing);
   std::ifstream pre_in(dir / "preprocessor_config.json");
   json pre = json::parse(pre_in);
   pre["size"] = {{"height", 448}, {"width", 448}};
   pre["image_seq_length"] = 1024;
-  write_json(dir / "preprocessor_config.json", pre);
+  models::bench::write_json(dir / "preprocessor_config.json", pre);
 }
-
-class ShardedWriter {
- public:
-  explicit ShardedWriter(fs::path dir) : dir_(std::move(dir)) {}
-  void add(const std::string& name, std::vector<std::int64_t> shape) {
-    std::int64_t fan_in = 1;
-    for (std::size_t i = 1; i < shape.size(); ++i) fan_in *= shape[i];
-    auto t = shape.size() == 1 ? 0.05 * torch::randn(shape) : torch::randn(shape) / std::sqrt(double(fan_in));
-    writer_.add(name, t.to(torch::kBFloat16));
-    names_.push_back(name);
-  }
-  void flush() {
-    if (names_.empty()) return;
-    const std::string file = "model-" + std::to_string(++shard_) + ".safetensors";
-    writer_.set_metadata("format", "pt");
-    writer_.write(dir_ / file);
-    for (const auto& n : names_) index_["weight_map"][n] = file;
-    names_.clear();
-    writer_ = models::SafetensorsWriter();
-  }
-  void finish() {
-    flush();
-    index_["metadata"] = json::object();
-    write_json(dir_ / "model.safetensors.index.json", index_);
-  }
-
- private:
-  fs::path dir_;
-  models::SafetensorsWriter writer_;
-  std::vector<std::string> names_;
-  json index_;
-  int shard_ = 0;
-};
 
 void make_checkpoint(const fs::path& dir) {
   fs::create_directories(dir);
-  write_json(dir / "config.json", colpali_config());
+  models::bench::write_json(dir / "config.json", colpali_config());
   write_tokenizer(dir);
   torch::manual_seed(1234);
-  ShardedWriter w(dir);
+  models::bench::ShardedWriter w(dir);
   const std::string vp = "model.vision_tower.vision_model.";
   w.add(vp + "embeddings.patch_embedding.weight", {1152, 3, 14, 14});
   w.add(vp + "embeddings.patch_embedding.bias", {1152});
@@ -157,13 +120,6 @@ void make_checkpoint(const fs::path& dir) {
   w.finish();
 }
 
-using models::bench::letter_page;
-using models::bench::peak_rss_mib;
-
-double seconds_since(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-}
-
 int run(const fs::path& dir, const std::string& dtype, int threads, int repeats) {
   models::configure_runtime({threads});
   const auto t0 = std::chrono::steady_clock::now();
@@ -171,18 +127,8 @@ int run(const fs::path& dir, const std::string& dtype, int threads, int repeats)
   options.dtype = dtype == "bf16" ? torch::kBFloat16 : torch::kFloat32;
   models::colpali::ColPaliEncoder encoder(dir, options);
   std::printf("dtype %s, threads %d, load %.2f s, RSS after load %.0f MiB\n", dtype.c_str(), threads,
-              seconds_since(t0), peak_rss_mib());
-  const vision::PageImage page = letter_page();
-  for (int r = 0; r < repeats; ++r) {
-    const auto t = std::chrono::steady_clock::now();
-    const auto out = encoder.encode_pages({&page, 1});
-    std::printf("  run %d: %.2f s/page (%zu x %zu)\n", r + 1, seconds_since(t), out[0].vectors.rows(),
-                out[0].vectors.dim());
-  }
-  const std::string q = "What does the DER encoding of an ASN.1 INTEGER look like?";
-  const auto tq = std::chrono::steady_clock::now();
-  const auto qv = encoder.encode_queries({&q, 1});
-  std::printf("  query: %.2f s (%zu vectors)\npeak RSS %.0f MiB\n", seconds_since(tq), qv[0].rows(), peak_rss_mib());
+              models::bench::seconds_since(t0), models::bench::peak_rss_mib());
+  models::bench::report_encoder_cost(encoder, repeats, 0.0);
   return 0;
 }
 

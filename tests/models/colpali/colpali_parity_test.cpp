@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "models/colpali/colpali_encoder.h"
 #include "models/colpali/prompt.h"
+#include "models/transformer/layers.h"
 #include "tests/models/fixture_files.h"
 
 namespace patchwise::models::colpali {
@@ -204,7 +205,7 @@ TEST(ColPaliBf16, StaysCloseToFloat32) {
   EXPECT_GT((a * b).sum(1).min().item<float>(), 0.98F);
   // One vector space whatever the compute dtype (as ColIdefics3 and ColQwen2).
   EXPECT_EQ(f32.info().fingerprint, bf16.info().fingerprint);
-  EXPECT_EQ(bf16.info().dtype, "bfloat16");
+  EXPECT_EQ(bf16.info().dtype, transformer::precision_name(torch::kBFloat16));
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "models/qwen2vl/colqwen2_encoder.h"
 #include "models/qwen2vl/prompt.h"
+#include "models/transformer/layers.h"
 #include "tests/models/fixture_files.h"
 
 namespace patchwise::models::qwen2vl {
@@ -225,7 +226,7 @@ TEST_P(ColQwen2Parity, Bf16StaysCloseToFloat32) {
   ASSERT_EQ(a.sizes(), b.sizes());
   EXPECT_GT((a * b).sum(1).min().item<float>(), 0.98F);
   EXPECT_EQ(encoder().info().fingerprint, bf16.info().fingerprint);  // one vector space
-  EXPECT_EQ(bf16.info().dtype, "bfloat16");
+  EXPECT_EQ(bf16.info().dtype, transformer::precision_name(torch::kBFloat16));
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, ColQwen2Parity, ::testing::Values("colqwen2", "colqwen2_5"));
