@@ -88,6 +88,7 @@ void hash_tensor(ContentHash& hash, std::string_view name, const TensorSource& s
   hash.update_u64(source.info->shape.size());
   for (const auto d : source.info->shape) hash.update_u64(static_cast<std::uint64_t>(d));
   hash.update(source.file->bytes(*source.info));
+  source.file->drop_pages(*source.info);
 }
 
 }  // namespace

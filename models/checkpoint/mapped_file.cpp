@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <utility>
@@ -51,6 +52,15 @@ MappedFile MappedFile::open(const std::filesystem::path& path) {
   if (address == MAP_FAILED) fail(path, "map", errno);
   file.data_ = static_cast<const std::byte*>(address);
   return file;
+}
+
+void MappedFile::drop_pages(std::span<const std::byte> range) const noexcept {
+  if (range.empty() || range.data() < data_ || range.data() + range.size() > data_ + size_) return;
+  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const auto begin = reinterpret_cast<std::uintptr_t>(range.data()) / page * page;
+  const auto end = reinterpret_cast<std::uintptr_t>(range.data() + range.size());
+  // Clean, read-only file pages: dropping them loses nothing (advice only; errors ignored).
+  ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
 }
 
 MappedFile::MappedFile(MappedFile&& other) noexcept

@@ -55,6 +55,7 @@ torch::Tensor SafetensorsFile::to_tensor(const TensorInfo& info, torch::ScalarTy
   // into a fresh tensor first, then convert. Data are little-endian, as on every target here.
   auto tensor = torch::empty(info.shape, torch::TensorOptions().dtype(stored));
   if (!data.empty()) std::memcpy(tensor.data_ptr(), data.data(), data.size());
+  file_.drop_pages(data);
   if (stored == target) return tensor;
   try {
     return tensor.to(target);

@@ -28,9 +28,12 @@ class SafetensorsFile {
   const TensorInfo* find(std::string_view name) const;
   // The tensor's raw little-endian bytes inside the mapping (valid while this object lives).
   std::span<const std::byte> bytes(const TensorInfo& info) const;
-  // A fresh contiguous tensor converted to `target` (F32/F16/BF16/F64/integer types).
+  // A fresh contiguous tensor converted to `target` (F32/F16/BF16/F64/integer types). The
+  // mapped pages it was copied from are dropped from the resident set (MappedFile::drop_pages).
   torch::Tensor to_tensor(const TensorInfo& info,
                           torch::ScalarType target = torch::kFloat32) const;
+  // Drops the tensor's mapped pages from the resident set once its bytes have been read.
+  void drop_pages(const TensorInfo& info) const { file_.drop_pages(bytes(info)); }
 
  private:
   MappedFile file_;
