@@ -13,6 +13,7 @@
 #include "models/colpali/colpali_encoder.h"
 #include "models/idefics3/colidefics3_encoder.h"
 #include "models/lexical/lexical_encoder.h"
+#include "models/modernvbert/colmodernvbert_encoder.h"
 #include "models/qwen2vl/colqwen2_encoder.h"
 #include "models/starter/starter_encoder.h"
 
@@ -27,6 +28,7 @@ const std::map<std::string, Factory>& families() {
   static const std::map<std::string, Factory> table = {
       {"colpali", [](const fs::path& dir) { return colpali::make_colpali_encoder(dir); }},  // ColPaliForRetrieval (-hf)
       {"idefics3", [](const fs::path& dir) { return idefics3::make_colidefics3_encoder(dir); }},
+      {"modernvbert", [](const fs::path& dir) { return modernvbert::make_colmodernvbert_encoder(dir); }},
       {"qwen2_vl", [](const fs::path& dir) { return qwen2vl::make_colqwen2_encoder(dir); }},
       {"qwen2_5_vl", [](const fs::path& dir) { return qwen2vl::make_colqwen2_encoder(dir); }},
       {"colqwen2", [](const fs::path& dir) { return qwen2vl::make_colqwen2_encoder(dir); }},

@@ -28,6 +28,7 @@
 namespace fs = std::filesystem;
 using namespace patchwise;
 using nlohmann::json;
+using patchwise::models::bench::write_json;
 
 namespace {
 
@@ -51,8 +52,6 @@ json colpali_config() {
         {"intermediate_size", 16384}, {"model_type", "gemma"}, {"num_image_tokens", 1024}, {"vocab_size", kVocab}}},
   };
 }
-
-void write_json(const fs::path& file, const json& j) { std::ofstream(file) << j.dump(2); }
 
 // The fixture's tokenizer with <image> moved to PaliGemma's id.
 void write_tokenizer(const fs::path& dir) {
@@ -112,26 +111,8 @@ void make_checkpoint(const fs::path& dir) {
   torch::manual_seed(1234);
   ShardedWriter w(dir);
   const std::string vp = "model.vision_tower.vision_model.";
-  w.add(vp + "embeddings.patch_embedding.weight", {1152, 3, 14, 14});
-  w.add(vp + "embeddings.patch_embedding.bias", {1152});
-  w.add(vp + "embeddings.position_embedding.weight", {1024, 1152});
-  for (int i = 0; i < 27; ++i) {
-    const std::string p = vp + "encoder.layers." + std::to_string(i) + ".";
-    for (const char* n : {"layer_norm1", "layer_norm2"}) {
-      w.add(p + n + ".weight", {1152});
-      w.add(p + n + ".bias", {1152});
-    }
-    for (const char* n : {"q_proj", "k_proj", "v_proj", "out_proj"}) {
-      w.add(p + "self_attn." + n + ".weight", {1152, 1152});
-      w.add(p + "self_attn." + n + ".bias", {1152});
-    }
-    w.add(p + "mlp.fc1.weight", {4304, 1152});
-    w.add(p + "mlp.fc1.bias", {4304});
-    w.add(p + "mlp.fc2.weight", {1152, 4304});
-    w.add(p + "mlp.fc2.bias", {1152});
-  }
-  w.add(vp + "post_layernorm.weight", {1152});
-  w.add(vp + "post_layernorm.bias", {1152});
+  const auto add = [&](const std::string& name, std::vector<std::int64_t> shape) { w.add(name, shape); };
+  models::bench::add_siglip_tower(add, vp, 1152, 27, 4304, 14, 1024);
   w.add("model.multi_modal_projector.linear.weight", {2048, 1152});
   w.add("model.multi_modal_projector.linear.bias", {2048});
   w.flush();
@@ -140,15 +121,7 @@ void make_checkpoint(const fs::path& dir) {
   w.flush();
   for (int i = 0; i < 18; ++i) {
     const std::string p = tp + "layers." + std::to_string(i) + ".";
-    w.add(p + "self_attn.q_proj.weight", {2048, 2048});
-    w.add(p + "self_attn.k_proj.weight", {256, 2048});
-    w.add(p + "self_attn.v_proj.weight", {256, 2048});
-    w.add(p + "self_attn.o_proj.weight", {2048, 2048});
-    w.add(p + "mlp.gate_proj.weight", {16384, 2048});
-    w.add(p + "mlp.up_proj.weight", {16384, 2048});
-    w.add(p + "mlp.down_proj.weight", {2048, 16384});
-    w.add(p + "input_layernorm.weight", {2048});
-    w.add(p + "post_attention_layernorm.weight", {2048});
+    models::bench::add_decoder_layer(add, p, 2048, 2048, 256, 16384);
     if (i % 3 == 2) w.flush();
   }
   w.add(tp + "norm.weight", {2048});
@@ -159,10 +132,7 @@ void make_checkpoint(const fs::path& dir) {
 
 using models::bench::letter_page;
 using models::bench::peak_rss_mib;
-
-double seconds_since(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-}
+using models::bench::seconds_since;
 
 int run(const fs::path& dir, const std::string& dtype, int threads, int repeats) {
   models::configure_runtime({threads});

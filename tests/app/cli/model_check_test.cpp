@@ -69,6 +69,10 @@ TEST(ModelCheck, ReportsTheColIdefics3FixtureAsEncodeSeesIt) {
 
 TEST(ModelCheck, ReportsTheColPaliFixtureAsEncodeSeesIt) { expect_check_agrees_with_encode("colpali", "colpali"); }
 
+TEST(ModelCheck, ReportsTheColModernVBertFixtureAsEncodeSeesIt) {
+  expect_check_agrees_with_encode("colmodernvbert", "colmodernvbert");
+}
+
 TEST(ModelCheck, ReportsTheColQwenFixturesAsEncodeSeesThem) {
   expect_check_agrees_with_encode("colqwen2", "colqwen2");
   expect_check_agrees_with_encode("colqwen2_5", "colqwen2.5");
