@@ -100,9 +100,15 @@ inline void add_decoder_layer(const AddTensor& add, const std::string& p, int hi
   add(p + "post_attention_layernorm.weight", {hidden});
 }
 
-// The Idefics3 processor's files as the released 512-pixel-tile checkpoints have them
-// (ColSmol, ColModernVBERT): longest edge 2048, 512 tiles, 64 image tokens per tile.
-inline void write_idefics3_processor_configs(const std::filesystem::path& dir) {
+// Creates `dir` with `config` as config.json, the tokenizer files of the tiny fixture
+// `tokenizer_fixture`, and the Idefics3 processor's files as the released 512-pixel-tile
+// checkpoints have them (ColSmol, ColModernVBERT): longest edge 2048, 512 tiles, 64 image tokens
+// per tile.
+inline void write_idefics3_checkpoint_files(const std::filesystem::path& dir, const nlohmann::json& config,
+                                            const std::filesystem::path& tokenizer_fixture) {
+  std::filesystem::create_directories(dir);
+  write_json(dir / "config.json", config);
+  copy_tokenizer_files(tokenizer_fixture, dir);
   write_json(dir / "preprocessor_config.json",
              {{"do_image_splitting", true}, {"resample", 1}, {"size", {{"longest_edge", 2048}}},
               {"max_image_size", {{"longest_edge", 512}}}, {"image_mean", {0.5, 0.5, 0.5}},

@@ -46,10 +46,7 @@ nlohmann::json colsmol_config() {
 }
 
 void make_checkpoint(const fs::path& dir) {
-  fs::create_directories(dir);
-  bench::write_json(dir / "config.json", colsmol_config());
-  bench::write_idefics3_processor_configs(dir);
-  bench::copy_tokenizer_files(PATCHWISE_FIXTURE_TOKENIZER_DIR, dir);
+  bench::write_idefics3_checkpoint_files(dir, colsmol_config(), PATCHWISE_FIXTURE_TOKENIZER_DIR);
   bench::RandomWeights w;
   bench::add_siglip_tower(w.adder(), "model.vision_model.", 768, 12, 3072, 16, 1024);
   w.add("model.connector.modality_projection.proj.weight", {576, 12288});

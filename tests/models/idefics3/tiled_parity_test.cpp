@@ -19,7 +19,6 @@ namespace {
 
 using models::testing::fixture_dir;
 using models::testing::max_abs_diff;
-using models::testing::maxsim;
 using models::testing::rows_of;
 
 constexpr double kEmbeddingTolerance = 1e-4;
@@ -124,49 +123,19 @@ TEST_P(TiledParity, QueryIdsMatchTheReference) {
 }
 
 TEST_P(TiledParity, EachPageAloneMatchesTheReferenceSingles) {
+  const auto out = models::testing::expect_pages_alone_match(*encoder_, dir(), kEmbeddingTolerance);
+  ASSERT_EQ(out.size(), 2u);
   for (int i = 0; i < 2; ++i) {
     const vision::PageImage image = page(i);
-    const auto out = encoder_->encode_pages({&image, 1});
-    ASSERT_EQ(out.size(), 1u);
-    const auto want = ref("expected/singles.safetensors", "pages." + std::to_string(i));
-    const auto got = rows_of(out[0].vectors);
-    ASSERT_EQ(got.sizes(), want.sizes());
-    const double diff = max_abs_diff(got, want);
-    std::printf("page %d alone: max |diff| vs reference single %.3g\n", i, diff);
-    EXPECT_LE(diff, kEmbeddingTolerance) << "page " << i;
-    EXPECT_EQ(out[0].grid.size(), out[0].vectors.rows());
-    EXPECT_EQ(encoder_->vectors_per_page(image.width, image.height), out[0].vectors.rows());
+    EXPECT_EQ(encoder_->vectors_per_page(image.width, image.height), out[i].vectors.rows()) << "page " << i;
   }
 }
 
 TEST_P(TiledParity, EachQueryAloneMatchesTheReferenceSingles) {
-  for (int j = 0; j < 2; ++j) {
-    const std::string q = query(j);
-    const auto out = encoder_->encode_queries({&q, 1});
-    const auto want = ref("expected/singles.safetensors", "queries." + std::to_string(j));
-    const auto got = rows_of(out.at(0));
-    ASSERT_EQ(got.sizes(), want.sizes());
-    const double diff = max_abs_diff(got, want);
-    std::printf("query %d alone: max |diff| vs reference single %.3g\n", j, diff);
-    EXPECT_LE(diff, kEmbeddingTolerance) << "query " << j;
-  }
+  models::testing::expect_queries_alone_match(*encoder_, dir(), kEmbeddingTolerance);
 }
 
-TEST_P(TiledParity, ScoresMatchTheReferenceSingles) {
-  const std::vector<vision::PageImage> pages{page(0), page(1)};
-  const std::vector<std::string> queries{query(0), query(1)};
-  const auto docs = encoder_->encode_pages(pages);
-  const auto qs = encoder_->encode_queries(queries);
-  const auto scores = ref("expected/singles.safetensors", "scores");
-  for (int j = 0; j < 2; ++j) {
-    for (int i = 0; i < 2; ++i) {
-      const double want = scores[j][i].item<double>();
-      const double got = maxsim(rows_of(qs[j]), rows_of(docs[i].vectors));
-      std::printf("score q%d p%d: %.7f reference %.7f\n", j, i, got, want);
-      EXPECT_LE(std::abs(got - want), 1e-4 * std::abs(want)) << "query " << j << " page " << i;
-    }
-  }
-}
+TEST_P(TiledParity, ScoresMatchTheReferenceSingles) { models::testing::expect_scores_match(*encoder_, dir()); }
 
 // The reference's batch of two pages and two queries, with its intermediates. Intermediates
 // are compared only where attention_mask is 1 (MANIFEST: padded positions are unspecified).
