@@ -112,6 +112,10 @@ std::vector<core::MultiVector> ColPaliEncoder::encode_queries(std::span<const st
       [&](const std::vector<std::vector<std::int64_t>>& ids) { return encode_id_batch(ids); }, PaddingSide::right);
 }
 
-std::unique_ptr<Encoder> make_colpali_encoder(const fs::path& dir) { return std::make_unique<ColPaliEncoder>(dir); }
+std::unique_ptr<Encoder> make_colpali_encoder(const fs::path& dir, torch::ScalarType dtype) {
+  EncoderOptions options;
+  options.dtype = dtype;
+  return std::make_unique<ColPaliEncoder>(dir, options);
+}
 
 }  // namespace patchwise::models::colpali

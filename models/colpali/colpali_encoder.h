@@ -70,7 +70,8 @@ class ColPaliEncoder final : public Encoder {
   EncoderInfo info_;
 };
 
-// The registry's factory: default options (float32).
-std::unique_ptr<Encoder> make_colpali_encoder(const std::filesystem::path& dir);
+// The registry's factory: default options in the given dtype.
+std::unique_ptr<Encoder> make_colpali_encoder(const std::filesystem::path& dir,
+                                                torch::ScalarType dtype = torch::kFloat32);
 
 }  // namespace patchwise::models::colpali

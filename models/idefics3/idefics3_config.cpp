@@ -16,6 +16,8 @@ using nlohmann::json;
 
 json read_json(const fs::path& file) { return read_json_file(file); }
 
+}  // namespace
+
 using Fields = ConfigFields;
 
 PreprocessConfig parse_preprocess(const Fields& f, const Fields& vision) {
@@ -30,8 +32,6 @@ PreprocessConfig parse_preprocess(const Fields& f, const Fields& vision) {
   f.read_rescale_and_normalize(p.rescale_factor, p.mean, p.std);
   return p;
 }
-
-}  // namespace
 
 std::string PromptConfig::default_query_suffix() {
   std::string s;
@@ -78,15 +78,19 @@ Config load_config(const fs::path& dir) {
 }
 
 std::string describe_settings(const Config& c) {
-  const auto& p = c.preprocess;
+  return describe_settings("colidefics3", c.preprocess, c.prompts, c.image_seq_len);
+}
+
+std::string describe_settings(const std::string& family, const PreprocessConfig& p, const PromptConfig& prompts,
+                              int image_seq_len) {
   std::ostringstream s;
   s.precision(17);
-  s << "colidefics3 preprocess v1: pillow resample " << static_cast<int>(p.filter) << " longest_edge "
+  s << family << " preprocess v1: pillow resample " << static_cast<int>(p.filter) << " longest_edge "
     << p.longest_edge << " tile " << p.tile_size << " split " << p.split_image << " rescale "
     << p.rescale_factor << " mean " << p.mean[0] << ',' << p.mean[1] << ',' << p.mean[2] << " std " << p.std[0]
-    << ',' << p.std[1] << ',' << p.std[2] << " seq " << c.image_seq_len << "\ndocument " << c.prompts.document_prompt
-    << "\nplaceholder " << c.prompts.image_placeholder << "\nquery " << c.prompts.query_prefix << "{q}"
-    << c.prompts.query_suffix;
+    << ',' << p.std[1] << ',' << p.std[2] << " seq " << image_seq_len << "\ndocument " << prompts.document_prompt
+    << "\nplaceholder " << prompts.image_placeholder << "\nquery " << prompts.query_prefix << "{q}"
+    << prompts.query_suffix;
   return s.str();
 }
 

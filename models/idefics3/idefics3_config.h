@@ -13,6 +13,10 @@
 #include "models/transformer/decoder.h"
 #include "vision/resample.h"
 
+namespace patchwise::models {
+class ConfigFields;
+}
+
 namespace patchwise::models::idefics3 {
 
 using VisionConfig = siglip::SiglipConfig;
@@ -65,5 +69,12 @@ Config parse_config(const nlohmann::json& config, const nlohmann::json& preproce
 
 // A short canonical text of the preprocessing and prompt settings, for fingerprints.
 std::string describe_settings(const Config& config);
+// The same for any family using the Idefics3 processor (`family` starts the text).
+std::string describe_settings(const std::string& family, const PreprocessConfig& preprocess,
+                              const PromptConfig& prompts, int image_seq_len);
+
+// preprocessor_config.json; `vision_config` supplies size / image_size where it is silent
+// (shared with ColModernVBERT, whose defaults stand in for the vision config).
+PreprocessConfig parse_preprocess(const ConfigFields& preprocessor, const ConfigFields& vision_config);
 
 }  // namespace patchwise::models::idefics3

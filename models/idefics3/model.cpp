@@ -9,9 +9,6 @@
 namespace patchwise::models::idefics3 {
 namespace {
 
-using torch::indexing::Slice;
-
-using transformer::append;
 using transformer::record;
 using Loader = transformer::WeightLoader;
 
@@ -33,11 +30,9 @@ Model::Model(const Checkpoint& checkpoint, const Config& config, torch::ScalarTy
     throw Error("ColIdefics3 runs in float32 or bfloat16 only");
   }
   const Loader load(checkpoint, dtype);
-  vision_tower_ = std::make_unique<siglip::SiglipTower>(
-      load, "model.vision_model.", config.vision, full_tile_position_ids(config.vision.patches_per_side()));
-
   const auto& t = config.text;
-  modality_projection_ = load.linear("model.connector.modality_projection.proj", t.hidden, config.connector_in(), false);
+  vision_ = std::make_unique<VisionConnector>(load, config.vision, config.scale_factor, t.hidden, "ColIdefics3",
+                                              full_tile_position_ids(config.vision.patches_per_side()));
   const std::string tp = "model.text_model.";
   embed_tokens_ = load.get_table(tp + "embed_tokens.weight", {t.vocab, t.hidden});
   for (int i = 0; i < t.layers; ++i) {
@@ -52,32 +47,8 @@ Model::Model(const Checkpoint& checkpoint, const Config& config, torch::ScalarTy
   head_ = load.linear("linear", head_shape[0], t.hidden, true);
 }
 
-torch::Tensor Model::connector(const torch::Tensor& hidden) const {
-  const auto n = hidden.size(0);
-  const auto seq = hidden.size(1);
-  const auto d = hidden.size(2);
-  const std::int64_t s = config_.scale_factor;
-  const std::int64_t side = config_.vision.patches_per_side();
-  auto x = hidden.view({n, side, side, d});
-  x = x.view({n, side, side / s, d * s}).permute({0, 2, 1, 3});
-  x = x.reshape({n, side / s, side / s, d * s * s}).permute({0, 2, 1, 3});
-  x = x.reshape({n, seq / (s * s), d * s * s});
-  return modality_projection_(x);
-}
-
 torch::Tensor Model::image_features(const torch::Tensor& tiles, int chunk, Trace* trace) const {
-  const int m = config_.vision.image_size;
-  if (tiles.dim() != 4 || tiles.size(1) != 3 || tiles.size(2) != m || tiles.size(3) != m) {
-    throw Error("ColIdefics3: tiles must be [n, 3, " + std::to_string(m) + ", " + std::to_string(m) + "]");
-  }
-  std::vector<torch::Tensor> parts;
-  for (std::int64_t begin = 0; begin < tiles.size(0); begin += std::max(chunk, 1)) {
-    const auto end = std::min<std::int64_t>(begin + std::max(chunk, 1), tiles.size(0));
-    const auto out = connector(vision_tower_->forward(tiles.index({Slice(begin, end)}), trace));
-    append(trace, "connector_out", out);
-    parts.push_back(out);
-  }
-  return torch::cat(parts);
+  return vision_->features(tiles, chunk, trace);
 }
 
 torch::Tensor Model::merge_inputs(const torch::Tensor& input_ids, const torch::Tensor& features) const {

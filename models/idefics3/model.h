@@ -11,7 +11,8 @@
 #include <torch/torch.h>
 
 #include "models/idefics3/idefics3_config.h"
-#include "models/siglip/siglip_tower.h"
+#include "models/idefics3/tiled_encoder.h"
+#include "models/idefics3/vision_connector.h"
 #include "models/transformer/decoder.h"
 #include "models/transformer/layers.h"
 
@@ -21,7 +22,7 @@ using transformer::Linear;
 using transformer::Norm;
 using transformer::Trace;
 
-class Model {
+class Model final : public TiledNetwork {
  public:
   // Reads every tensor the architecture needs with its expected shape; throws
   // patchwise::Error naming the missing or mis-shaped tensor.
@@ -30,26 +31,19 @@ class Model {
   torch::ScalarType dtype() const { return dtype_; }
   const Config& config() const { return config_; }
 
-  // Real tiles [n, 3, M, M] (float32) -> image features [n, image_seq_len, text hidden].
-  // Tiles are independent; `chunk` bounds how many run through the tower at once.
-  torch::Tensor image_features(const torch::Tensor& tiles, int chunk = 2, Trace* trace = nullptr) const;
-
-  // Token embeddings [B, L, H] with the `<image>` positions replaced, in order, by the rows of
-  // `features` ([n, seq, H], all images of the batch in sequence order).
-  torch::Tensor merge_inputs(const torch::Tensor& input_ids, const torch::Tensor& features) const;
-
-  // Decoder + head: embeddings [B, L, H] and attention_mask [B, L] (1 real, 0 padding; left
-  // padding as the reference) -> unit vectors [B, L, D] in float32, zero at padding.
+  // TiledNetwork: the SigLIP tower and pixel-shuffle connector; the Llama decoder (causal
+  // mask, positions 0..L-1 as the reference) and the `linear` head.
+  torch::Tensor image_features(const torch::Tensor& tiles, int chunk = 2, Trace* trace = nullptr) const override;
+  torch::Tensor merge_inputs(const torch::Tensor& input_ids, const torch::Tensor& features) const override;
   torch::Tensor embed_sequence(const torch::Tensor& inputs_embeds, const torch::Tensor& attention_mask,
-                               Trace* trace = nullptr) const;
+                               Trace* trace = nullptr) const override;
+  std::int64_t text_hidden() const override { return config_.text.hidden; }
+  std::int64_t projection_dim() const override { return config_.projection_dim; }
 
  private:
-  torch::Tensor connector(const torch::Tensor& hidden) const;
-
   Config config_;
   torch::ScalarType dtype_;
-  std::unique_ptr<siglip::SiglipTower> vision_tower_;
-  Linear modality_projection_;
+  std::unique_ptr<VisionConnector> vision_;
   torch::Tensor embed_tokens_;
   std::vector<transformer::DecoderLayer> text_layers_;
   Norm final_norm_;

@@ -118,6 +118,10 @@ std::vector<core::MultiVector> ColQwen2Encoder::encode_queries(std::span<const s
       [&](const std::vector<std::vector<std::int64_t>>& ids) { return encode_id_batch(ids); }, PaddingSide::left);
 }
 
-std::unique_ptr<Encoder> make_colqwen2_encoder(const fs::path& dir) { return std::make_unique<ColQwen2Encoder>(dir); }
+std::unique_ptr<Encoder> make_colqwen2_encoder(const fs::path& dir, torch::ScalarType dtype) {
+  EncoderOptions options;
+  options.dtype = dtype;
+  return std::make_unique<ColQwen2Encoder>(dir, options);
+}
 
 }  // namespace patchwise::models::qwen2vl

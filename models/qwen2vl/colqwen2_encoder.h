@@ -71,7 +71,8 @@ class ColQwen2Encoder final : public Encoder {
   EncoderInfo info_;
 };
 
-// The registry's factory: default options (float32).
-std::unique_ptr<Encoder> make_colqwen2_encoder(const std::filesystem::path& dir);
+// The registry's factory: default options in the given dtype.
+std::unique_ptr<Encoder> make_colqwen2_encoder(const std::filesystem::path& dir,
+                                                torch::ScalarType dtype = torch::kFloat32);
 
 }  // namespace patchwise::models::qwen2vl

@@ -20,12 +20,13 @@
 #include <torch/torch.h>
 
 #include "models/colpali/colpali_encoder.h"
-#include "models/bench_checkpoint.h"
+#include "models/bench_support.h"
 #include "models/runtime.h"
 
 namespace fs = std::filesystem;
 using namespace patchwise;
 using nlohmann::json;
+using patchwise::models::bench::write_json;
 
 namespace {
 
@@ -72,29 +73,10 @@ void make_checkpoint(const fs::path& dir) {
   fs::create_directories(dir);
   models::bench::write_json(dir / "config.json", colpali_config());
   write_tokenizer(dir);
-  torch::manual_seed(1234);
   models::bench::ShardedWriter w(dir);
   const std::string vp = "model.vision_tower.vision_model.";
-  w.add(vp + "embeddings.patch_embedding.weight", {1152, 3, 14, 14});
-  w.add(vp + "embeddings.patch_embedding.bias", {1152});
-  w.add(vp + "embeddings.position_embedding.weight", {1024, 1152});
-  for (int i = 0; i < 27; ++i) {
-    const std::string p = vp + "encoder.layers." + std::to_string(i) + ".";
-    for (const char* n : {"layer_norm1", "layer_norm2"}) {
-      w.add(p + n + ".weight", {1152});
-      w.add(p + n + ".bias", {1152});
-    }
-    for (const char* n : {"q_proj", "k_proj", "v_proj", "out_proj"}) {
-      w.add(p + "self_attn." + n + ".weight", {1152, 1152});
-      w.add(p + "self_attn." + n + ".bias", {1152});
-    }
-    w.add(p + "mlp.fc1.weight", {4304, 1152});
-    w.add(p + "mlp.fc1.bias", {4304});
-    w.add(p + "mlp.fc2.weight", {1152, 4304});
-    w.add(p + "mlp.fc2.bias", {1152});
-  }
-  w.add(vp + "post_layernorm.weight", {1152});
-  w.add(vp + "post_layernorm.bias", {1152});
+  const auto add = w.adder();
+  models::bench::add_siglip_tower(add, vp, 1152, 27, 4304, 14, 1024);
   w.add("model.multi_modal_projector.linear.weight", {2048, 1152});
   w.add("model.multi_modal_projector.linear.bias", {2048});
   w.flush();
@@ -103,15 +85,7 @@ void make_checkpoint(const fs::path& dir) {
   w.flush();
   for (int i = 0; i < 18; ++i) {
     const std::string p = tp + "layers." + std::to_string(i) + ".";
-    w.add(p + "self_attn.q_proj.weight", {2048, 2048});
-    w.add(p + "self_attn.k_proj.weight", {256, 2048});
-    w.add(p + "self_attn.v_proj.weight", {256, 2048});
-    w.add(p + "self_attn.o_proj.weight", {2048, 2048});
-    w.add(p + "mlp.gate_proj.weight", {16384, 2048});
-    w.add(p + "mlp.up_proj.weight", {16384, 2048});
-    w.add(p + "mlp.down_proj.weight", {2048, 16384});
-    w.add(p + "input_layernorm.weight", {2048});
-    w.add(p + "post_attention_layernorm.weight", {2048});
+    models::bench::add_decoder_layer(add, p, 2048, 2048, 256, 16384);
     if (i % 3 == 2) w.flush();
   }
   w.add(tp + "norm.weight", {2048});

@@ -11,22 +11,18 @@
 // glibc serves the attention scratch (> 32 MB) with fresh mmaps, page-faulting on every
 // layer; GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=4294967295 cut
 // system time from 36 s to 4 s per page here (measured 2026-11-25, shared 2-core machine).
-#include <chrono>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
-#include "models/checkpoint/safetensors_writer.h"
-#include "models/idefics3/colidefics3_encoder.h"
 #include "models/bench_support.h"
-#include "models/runtime.h"
+#include "models/idefics3/colidefics3_encoder.h"
 
 namespace fs = std::filesystem;
 using namespace patchwise;
+namespace bench = patchwise::models::bench;
 
 namespace {
 
@@ -49,103 +45,26 @@ nlohmann::json colsmol_config() {
   };
 }
 
-void write_json(const fs::path& file, const nlohmann::json& j) { std::ofstream(file) << j.dump(2); }
-
 void make_checkpoint(const fs::path& dir) {
-  fs::create_directories(dir);
-  write_json(dir / "config.json", colsmol_config());
-  write_json(dir / "preprocessor_config.json",
-             {{"do_image_splitting", true}, {"resample", 1}, {"size", {{"longest_edge", 2048}}},
-              {"max_image_size", {{"longest_edge", 512}}}, {"image_mean", {0.5, 0.5, 0.5}},
-              {"image_std", {0.5, 0.5, 0.5}}, {"rescale_factor", 1.0 / 255}});
-  write_json(dir / "processor_config.json", {{"image_seq_len", 64}});
-  const fs::path fixture = fs::path(PATCHWISE_FIXTURE_TOKENIZER_DIR);
-  for (const char* f : {"tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"}) {
-    fs::copy_file(fixture / f, dir / f, fs::copy_options::overwrite_existing);
-  }
-  torch::manual_seed(1234);
-  models::SafetensorsWriter w;
-  auto add = [&](const std::string& name, std::vector<std::int64_t> shape) {
-    const double fan_in = shape.size() > 1 ? static_cast<double>(torch::tensor(shape).slice(0, 1).prod().item<long>()) : 1.0;
-    auto t = shape.size() == 1 ? 1.0 + 0.05 * torch::randn(shape) : torch::randn(shape) / std::sqrt(fan_in);
-    w.add(name, t.to(torch::kBFloat16));
-  };
-  const std::string vp = "model.vision_model.";
-  add(vp + "embeddings.patch_embedding.weight", {768, 3, 16, 16});
-  add(vp + "embeddings.patch_embedding.bias", {768});
-  add(vp + "embeddings.position_embedding.weight", {1024, 768});
-  for (int i = 0; i < 12; ++i) {
-    const std::string p = vp + "encoder.layers." + std::to_string(i) + ".";
-    for (const char* n : {"layer_norm1", "layer_norm2"}) {
-      add(p + n + ".weight", {768});
-      add(p + n + ".bias", {768});
-    }
-    for (const char* n : {"q_proj", "k_proj", "v_proj", "out_proj"}) {
-      add(p + "self_attn." + n + ".weight", {768, 768});
-      add(p + "self_attn." + n + ".bias", {768});
-    }
-    add(p + "mlp.fc1.weight", {3072, 768});
-    add(p + "mlp.fc1.bias", {3072});
-    add(p + "mlp.fc2.weight", {768, 3072});
-    add(p + "mlp.fc2.bias", {768});
-  }
-  add(vp + "post_layernorm.weight", {768});
-  add(vp + "post_layernorm.bias", {768});
-  add("model.connector.modality_projection.proj.weight", {576, 12288});
-  add("model.text_model.embed_tokens.weight", {49280, 576});
+  bench::write_idefics3_checkpoint_files(dir, colsmol_config(), PATCHWISE_FIXTURE_TOKENIZER_DIR);
+  bench::ShardedWriter w(dir);
+  bench::add_siglip_tower(w.adder(), "model.vision_model.", 768, 12, 3072, 16, 1024);
+  w.add("model.connector.modality_projection.proj.weight", {576, 12288});
+  w.add("model.text_model.embed_tokens.weight", {49280, 576});
   for (int i = 0; i < 30; ++i) {
-    const std::string p = "model.text_model.layers." + std::to_string(i) + ".";
-    add(p + "self_attn.q_proj.weight", {576, 576});
-    add(p + "self_attn.k_proj.weight", {192, 576});
-    add(p + "self_attn.v_proj.weight", {192, 576});
-    add(p + "self_attn.o_proj.weight", {576, 576});
-    add(p + "mlp.gate_proj.weight", {1536, 576});
-    add(p + "mlp.up_proj.weight", {1536, 576});
-    add(p + "mlp.down_proj.weight", {576, 1536});
-    add(p + "input_layernorm.weight", {576});
-    add(p + "post_attention_layernorm.weight", {576});
+    bench::add_decoder_layer(w.adder(), "model.text_model.layers." + std::to_string(i) + ".", 576, 576, 192, 1536);
   }
-  add("model.text_model.norm.weight", {576});
-  add("linear.weight", {128, 576});
-  add("linear.bias", {128});
-  w.write(dir / "model.safetensors");
-}
-
-using models::bench::letter_page;
-using models::bench::peak_rss_mib;
-
-int run(const fs::path& dir, const std::string& dtype, int threads, int repeats) {
-  models::configure_runtime({threads});
-  using clock = std::chrono::steady_clock;
-  const auto t0 = clock::now();
-  models::idefics3::EncoderOptions options;
-  options.dtype = dtype == "bf16" ? torch::kBFloat16 : torch::kFloat32;
-  models::idefics3::ColIdefics3Encoder encoder(dir, options);
-  const double load_s = std::chrono::duration<double>(clock::now() - t0).count();
-  const vision::PageImage page = letter_page();
-  const auto in = encoder.prepare_page(page);
-  std::printf("dtype %s, threads %d, load %.2f s, tiles %d, vectors %zu\n", dtype.c_str(), threads, load_s,
-              in.image.tile_count(), in.input_ids.size());
-  double best = 1e30;
-  for (int r = 0; r < repeats; ++r) {
-    const auto t = clock::now();
-    const auto out = encoder.encode_pages({&page, 1});
-    const double s = std::chrono::duration<double>(clock::now() - t).count();
-    best = std::min(best, s);
-    std::printf("  run %d: %.2f s/page (%zu x %zu)\n", r + 1, s, out[0].vectors.rows(), out[0].vectors.dim());
-  }
-  std::printf("best %.2f s/page; peak RSS %.0f MiB; vs Python reference (%s): %.2fx time\n", best, peak_rss_mib(),
-              dtype == "bf16" ? "20.3 s" : "28.9 s", best / (dtype == "bf16" ? 20.3 : 28.9));
-  return 0;
+  w.add("model.text_model.norm.weight", {576});
+  w.add("linear.weight", {128, 576});
+  w.add("linear.bias", {128});
+  w.finish();
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  return models::bench::bench_main(
-      argc, argv, [](const std::string& dir) { make_checkpoint(dir); },
-      [](const std::string& dir, const std::string& dtype, int threads, int repeats) {
-        return run(dir, dtype, threads, repeats);
-      },
-      2);
+  // The Python reference's seconds per page on the issue's machine (float32, bf16): issue #4.
+  using models::idefics3::ColIdefics3Encoder;
+  return bench::tiled_bench_main<ColIdefics3Encoder, models::idefics3::EncoderOptions>(argc, argv, make_checkpoint,
+                                                                                       28.9, 20.3);
 }

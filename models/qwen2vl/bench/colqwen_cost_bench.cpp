@@ -19,7 +19,7 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
-#include "models/bench_checkpoint.h"
+#include "models/bench_support.h"
 #include "models/qwen2vl/colqwen2_encoder.h"
 #include "models/runtime.h"
 
@@ -116,7 +116,6 @@ void make_checkpoint(const fs::path& dir) {
   fs::create_directories(dir);
   models::bench::write_json(dir / "config.json", colqwen_config());
   write_processor_files(dir);
-  torch::manual_seed(1234);
   models::bench::ShardedWriter w(dir);
   add_vision_tower(w);
   add_decoder(w);

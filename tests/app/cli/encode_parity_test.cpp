@@ -1,5 +1,5 @@
 // `patchwise encode` through the real CLI reproduces the reference outputs of each model
-// fixture (ColIdefics3, ColQwen2, ColQwen2.5, ColPali): each page and query alone, and their MaxSim scores.
+// fixture (ColIdefics3, ColQwen2, ColQwen2.5, ColPali, ColModernVBERT): each page and query alone, and their MaxSim scores.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -63,7 +63,8 @@ TEST_P(EncodeParity, CliEncodeOfTheFixtureMatchesTheReference) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, EncodeParity, ::testing::Values("colidefics3", "colqwen2", "colqwen2_5", "colpali"));
+INSTANTIATE_TEST_SUITE_P(Fixtures, EncodeParity, ::testing::Values("colidefics3", "colqwen2", "colqwen2_5", "colpali",
+                                                                   "colmodernvbert"));
 
 }  // namespace
 }  // namespace patchwise

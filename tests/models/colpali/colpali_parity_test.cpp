@@ -21,7 +21,6 @@ using namespace models::testing;
 constexpr double kEmbeddingTolerance = 1e-4;
 constexpr int kImageToken = 512;
 const std::string kFixture = "colpali";
-const std::string kSingles = "expected/singles.safetensors";
 const std::string kOutputs = "expected/outputs.safetensors";
 
 torch::Tensor expected(const std::string& file, const std::string& name) { return fixture_tensor(fixture_dir(kFixture), file, name); }
@@ -95,48 +94,14 @@ TEST_F(ColPaliParity, QueryIdsMatchTheReference) {
 }
 
 TEST_F(ColPaliParity, EachPageAloneMatchesTheReferenceSingles) {
-  for (int i = 0; i < 2; ++i) {
-    const vision::PageImage p = page(i);
-    const auto out = encoder_->encode_pages({&p, 1});
-    ASSERT_EQ(out.size(), 1u);
-    const auto want = expected(kSingles, "pages." + std::to_string(i));
-    const auto got = rows_of(out[0].vectors);
-    ASSERT_EQ(got.sizes(), want.sizes());
-    const double diff = max_abs_diff(got, want);
-    std::printf("page %d alone: max |diff| vs reference single %.3g\n", i, diff);
-    EXPECT_LE(diff, kEmbeddingTolerance) << "page " << i;
-    EXPECT_EQ(out[0].grid.size(), out[0].vectors.rows());
-  }
+  expect_pages_alone_match(*encoder_, fixture_dir(kFixture), kEmbeddingTolerance);
 }
 
 TEST_F(ColPaliParity, EachQueryAloneMatchesTheReferenceSingles) {
-  for (int j = 0; j < 2; ++j) {
-    const std::string q = query(j);
-    const auto out = encoder_->encode_queries({&q, 1});
-    const auto want = expected(kSingles, "queries." + std::to_string(j));
-    const auto got = rows_of(out.at(0));
-    ASSERT_EQ(got.sizes(), want.sizes());
-    const double diff = max_abs_diff(got, want);
-    std::printf("query %d alone: max |diff| vs reference single %.3g\n", j, diff);
-    EXPECT_LE(diff, kEmbeddingTolerance) << "query " << j;
-  }
+  expect_queries_alone_match(*encoder_, fixture_dir(kFixture), kEmbeddingTolerance);
 }
 
-TEST_F(ColPaliParity, ScoresMatchTheReferenceSingles) {
-  const std::vector<vision::PageImage> pages{page(0), page(1)};
-  const std::vector<std::string> queries{query(0), query(1)};
-  const auto docs = encoder_->encode_pages(pages);
-  const auto qs = encoder_->encode_queries(queries);
-  const auto want = expected(kSingles, "scores");
-  for (int j = 0; j < 2; ++j) {
-    for (int i = 0; i < 2; ++i) {
-      const double ref = want[j][i].item<double>();
-      const double got = maxsim(rows_of(qs[j]), rows_of(docs[i].vectors));
-      std::printf("score q%d p%d: %.7f reference %.7f\n", j, i, got, ref);
-      EXPECT_LE(std::abs(got - ref), 1e-4 * std::abs(ref)) << "query " << j << " page " << i;
-    }
-  }
-}
+TEST_F(ColPaliParity, ScoresMatchTheReferenceSingles) { expect_scores_match(*encoder_, fixture_dir(kFixture)); }
 
 // The reference's batches of two pages and two queries with their intermediates, compared
 // where attention_mask is 1 (MANIFEST: padded positions are unspecified).
