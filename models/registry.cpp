@@ -13,6 +13,7 @@
 #include "models/colpali/colpali_encoder.h"
 #include "models/idefics3/colidefics3_encoder.h"
 #include "models/lexical/lexical_encoder.h"
+#include "models/modernvbert/colmodernvbert_encoder.h"
 #include "models/qwen2vl/colqwen2_encoder.h"
 #include "models/starter/starter_encoder.h"
 
@@ -20,19 +21,22 @@ namespace patchwise::models {
 namespace fs = std::filesystem;
 namespace {
 
-using Factory = std::function<std::unique_ptr<Encoder>(const fs::path& dir)>;
+using Factory = std::function<std::unique_ptr<Encoder>(const fs::path& dir, torch::ScalarType dtype)>;
 
 // One line per model family, keyed by config.json's "model_type".
 const std::map<std::string, Factory>& families() {
   static const std::map<std::string, Factory> table = {
-      {"colpali", [](const fs::path& dir) { return colpali::make_colpali_encoder(dir); }},  // ColPaliForRetrieval (-hf)
-      {"idefics3", [](const fs::path& dir) { return idefics3::make_colidefics3_encoder(dir); }},
-      {"qwen2_vl", [](const fs::path& dir) { return qwen2vl::make_colqwen2_encoder(dir); }},
-      {"qwen2_5_vl", [](const fs::path& dir) { return qwen2vl::make_colqwen2_encoder(dir); }},
-      {"colqwen2", [](const fs::path& dir) { return qwen2vl::make_colqwen2_encoder(dir); }},
-      {"paligemma", [](const fs::path& dir) { return colpali::make_colpali_encoder(dir); }},  // colpali-engine ColPali
-      {"patchwise-lexical", [](const fs::path& dir) { return std::make_unique<LexicalEncoder>(dir); }},
-      {"patchwise-starter", [](const fs::path& dir) { return std::make_unique<starter::StarterEncoder>(dir); }},
+      {"colpali", colpali::make_colpali_encoder},  // ColPaliForRetrieval (-hf)
+      {"idefics3", idefics3::make_colidefics3_encoder},
+      {"modernvbert", modernvbert::make_colmodernvbert_encoder},
+      {"qwen2_vl", qwen2vl::make_colqwen2_encoder},
+      {"qwen2_5_vl", qwen2vl::make_colqwen2_encoder},
+      {"colqwen2", qwen2vl::make_colqwen2_encoder},
+      {"paligemma", colpali::make_colpali_encoder},  // colpali-engine ColPali
+      {"patchwise-lexical",
+       [](const fs::path& dir, torch::ScalarType) { return std::make_unique<LexicalEncoder>(dir); }},
+      {"patchwise-starter",
+       [](const fs::path& dir, torch::ScalarType) { return std::make_unique<starter::StarterEncoder>(dir); }},
   };
   return table;
 }
@@ -84,7 +88,13 @@ fs::path resolve_model_dir(const std::string& spec) {
   throw Error("model '" + spec + "': no such folder");
 }
 
-std::unique_ptr<Encoder> load_encoder(const std::string& spec) {
+WeightPrecision parse_weight_precision(const std::string& text) {
+  if (text == "float32" || text == "f32") return WeightPrecision::float32;
+  if (text == "bfloat16" || text == "bf16") return WeightPrecision::bfloat16;
+  throw Error("precision '" + text + "' is not one of float32 (f32), bfloat16 (bf16)");
+}
+
+std::unique_ptr<Encoder> load_encoder(const std::string& spec, WeightPrecision precision) {
   const fs::path dir = resolve_model_dir(spec);
   const std::string type = model_type_of(dir);
   const auto& table = families();
@@ -94,7 +104,7 @@ std::unique_ptr<Encoder> load_encoder(const std::string& spec) {
     for (const auto& name : known_model_types()) known += (known.empty() ? "" : ", ") + name;
     throw Error(dir.string() + ": model_type \"" + type + "\" is not supported (supported: " + known + ")");
   }
-  return it->second(dir);
+  return it->second(dir, precision == WeightPrecision::bfloat16 ? torch::kBFloat16 : torch::kFloat32);
 }
 
 std::vector<std::string> known_model_types() {

@@ -17,7 +17,7 @@ storage::Library open_existing_library(const GlobalOptions& global) {
 
 std::unique_ptr<models::Encoder> load_model(const GlobalOptions& global) {
   models::configure_runtime({global.threads});
-  return models::load_encoder(global.model);
+  return models::load_encoder(global.model, models::parse_weight_precision(global.precision));
 }
 
 std::string human_bytes(double bytes) {

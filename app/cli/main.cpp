@@ -17,6 +17,10 @@ int main(int argc, char** argv) {
   app.add_option("--model", global.model,
                  "Checkpoint folder or Hugging Face cache repo id ORG/NAME (default: the bundled model)");
   app.add_option("--threads", global.threads, "Worker threads for encoding and search (default: one per core)");
+  app.add_option("--precision", global.precision,
+                 "Checkpoint weights in float32 (default, exact to the reference) or bfloat16 (half the\n"
+                 "memory; vectors within cosine 0.98; a library may mix both)")
+      ->check(CLI::IsMember({"float32", "f32", "bfloat16", "bf16"}));
 
   int exit_code = kOk;
   add_ingest_command(app, global, exit_code);

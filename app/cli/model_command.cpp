@@ -38,7 +38,7 @@ void check_model(const CheckArgs& args, const GlobalOptions& global) {
   models::configure_runtime({global.threads});
   const auto dir = models::resolve_model_dir(args.model);
   const auto start = std::chrono::steady_clock::now();
-  const auto encoder = models::load_encoder(dir.string());
+  const auto encoder = models::load_encoder(dir.string(), models::parse_weight_precision(global.precision));
   const double load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const auto info = encoder->info();
   const int width = static_cast<int>(std::lround(kLetterWidthInches * args.dpi));

@@ -69,9 +69,30 @@ TEST(ModelCheck, ReportsTheColIdefics3FixtureAsEncodeSeesIt) {
 
 TEST(ModelCheck, ReportsTheColPaliFixtureAsEncodeSeesIt) { expect_check_agrees_with_encode("colpali", "colpali"); }
 
+TEST(ModelCheck, ReportsTheColModernVBertFixtureAsEncodeSeesIt) {
+  expect_check_agrees_with_encode("colmodernvbert", "colmodernvbert");
+}
+
 TEST(ModelCheck, ReportsTheColQwenFixturesAsEncodeSeesThem) {
   expect_check_agrees_with_encode("colqwen2", "colqwen2");
   expect_check_agrees_with_encode("colqwen2_5", "colqwen2.5");
+}
+
+// --precision bfloat16 loads the same checkpoint into the same vector space (one fingerprint),
+// says how it computes, and unknown precisions are usage errors.
+TEST(ModelCheck, BfloatSixteenIsTheSameVectorSpaceAndSaysHowItComputes) {
+  const fs::path fixture = fs::path(PATCHWISE_FIXTURES_DIR) / "colidefics3";
+  if (!fs::exists(fixture / "config.json")) GTEST_SKIP() << "no fixture at " << fixture;
+  const auto f32 = check({fixture.string(), "--json"});
+  std::vector<std::string> argv = {PATCHWISE_CLI, "--precision", "bf16", "model", "check", fixture.string(), "--json"};
+  const auto run = test::run_process(argv);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto bf16 = nlohmann::json::parse(run.out);
+  EXPECT_EQ(bf16["fingerprint"], f32["fingerprint"]);
+  EXPECT_EQ(bf16["dtype"].get<std::string>().rfind("bfloat16", 0), 0U) << bf16["dtype"];
+  EXPECT_EQ(bf16["vectors_per_page"], f32["vectors_per_page"]);
+  argv[2] = "float16";
+  EXPECT_EQ(test::run_process(argv).exit_code, 2);
 }
 
 TEST(ModelCheck, SaysWhenVectorsDependOnTheContent) {
