@@ -18,6 +18,7 @@ GuiSettings GuiSettings::load() {
   GuiSettings g;
   g.library = s.value("library/path").toString();
   g.model = s.value("model/spec").toString();
+  g.bfloat16_weights = s.value("model/bfloat16_weights", false).toBool();
   g.overlay_opacity = std::clamp(s.value("view/overlay_opacity", g.overlay_opacity).toDouble(), 0.0, 1.0);
   g.result_count = std::clamp(s.value("search/result_count", g.result_count).toInt(), 1, 500);
   g.last_folder = s.value("library/last_folder").toString();
@@ -31,6 +32,7 @@ void GuiSettings::save() const {
   QSettings s(file_path(), QSettings::IniFormat);
   s.setValue("library/path", library);
   s.setValue("model/spec", model);
+  s.setValue("model/bfloat16_weights", bfloat16_weights);
   s.setValue("view/overlay_opacity", overlay_opacity);
   s.setValue("search/result_count", result_count);
   s.setValue("library/last_folder", last_folder);

@@ -11,6 +11,7 @@ namespace patchwise::gui {
 struct GuiSettings {
   QString library;  // library file; empty = the CLI's default ($XDG_DATA_HOME/patchwise/library.db)
   QString model;    // checkpoint folder or ORG/NAME; empty = the bundled default model
+  bool bfloat16_weights = false;  // load checkpoints with bfloat16 weights (CLI --precision bfloat16)
   double overlay_opacity = 0.6;
   int result_count = 24;  // pages per search
   QString last_folder;    // where the add-files dialogs open

@@ -3,6 +3,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
+#include <cstdio>
 
 #include "app/gui/gui_settings.h"
 #include "app/gui/main_window.h"
@@ -20,12 +21,23 @@ int main(int argc, char** argv) {
   const QCommandLineOption library("library", "Library file (default: $XDG_DATA_HOME/patchwise/library.db).", "PATH");
   const QCommandLineOption model("model", "Checkpoint folder or Hugging Face cache repo id ORG/NAME.", "DIR|ORG/NAME");
   const QCommandLineOption query("query", "Search for this at start.", "TEXT");
-  parser.addOptions({library, model, query});
+  const QCommandLineOption precision("precision",
+                                     "Checkpoint weights: float32 (exact to the reference) or bfloat16 (half the memory).",
+                                     "float32|bfloat16");
+  parser.addOptions({library, model, query, precision});
   parser.process(app);
 
   patchwise::gui::GuiSettings settings = patchwise::gui::GuiSettings::load();
   if (parser.isSet(library)) settings.library = parser.value(library);
   if (parser.isSet(model)) settings.model = parser.value(model);
+  if (parser.isSet(precision)) {
+    const QString p = parser.value(precision);
+    if (p != "float32" && p != "bfloat16") {
+      std::fprintf(stderr, "patchwise-gui: --precision must be float32 or bfloat16, not %s\n", qPrintable(p));
+      return 2;
+    }
+    settings.bfloat16_weights = p == "bfloat16";
+  }
 
   patchwise::gui::MainWindow window(settings);
   window.show();

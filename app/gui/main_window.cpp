@@ -86,6 +86,11 @@ MainWindow::MainWindow(GuiSettings settings, QWidget* parent)
   connect(page_panel_, &PagePanel::sharperPageWanted, controller_, &SearchController::renderPage);
   connect(controller_, &SearchController::modelLoaded, this, &MainWindow::showModel);
   connect(model_panel_, &ModelPanel::modelRequested, this, &MainWindow::requestModel);
+  model_panel_->setBfloat16Weights(settings_.bfloat16_weights);
+  connect(model_panel_, &ModelPanel::bfloat16WeightsRequested, this, [this](bool on) {
+    settings_.bfloat16_weights = on;
+    requestModel(settings_.model);
+  });
   connect(library_panel_, &LibraryPanel::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 8000); });
   connect(library_panel_, &LibraryPanel::ingestionStarted, this, [this] { model_panel_->setChangesAllowed(false); });
   connect(library_panel_, &LibraryPanel::ingestionFinished, this, [this] { model_panel_->setChangesAllowed(true); });
@@ -165,7 +170,7 @@ void MainWindow::requestModel(const QString& spec) {
   settings_.model = spec;
   model_panel_->showLoading(spec);
   model_label_->setText(tr("loading model…"));
-  controller_->loadModel(spec);
+  controller_->loadModel(spec, settings_.bfloat16_weights);
 }
 
 void MainWindow::showModel(const ModelSummary& summary) {

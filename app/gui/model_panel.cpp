@@ -1,5 +1,7 @@
 #include "app/gui/model_panel.h"
 
+#include <QCheckBox>
+#include <QSignalBlocker>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -22,11 +24,14 @@ ModelPanel::ModelPanel(QWidget* parent)
       bytes_(new QLabel),
       folder_(new QLabel),
       fingerprint_(new QLabel),
+      precision_(new QLabel),
       error_(new QLabel),
       repo_(new QLineEdit),
       bundled_(new QPushButton(tr("Use the bundled model"))),
       folder_button_(new QPushButton(tr("Choose checkpoint folder…"))),
-      use_repo_(new QPushButton(tr("Use repo id"))) {
+      use_repo_(new QPushButton(tr("Use repo id"))),
+      bfloat16_(new QCheckBox(tr("Keep checkpoint weights in bfloat16 (half the memory; vectors within cosine 0.98 "
+                                 "of float32's, same library)"))) {
   auto* form = new QFormLayout;
   form->addRow(tr("Model"), name_);
   form->addRow(tr("Family"), family_);
@@ -36,6 +41,7 @@ ModelPanel::ModelPanel(QWidget* parent)
   form->addRow(tr("Bytes per page"), bytes_);
   form->addRow(tr("Folder"), folder_);
   form->addRow(tr("Fingerprint"), fingerprint_);
+  form->addRow(tr("Precision"), precision_);
   for (auto* label : {folder_, fingerprint_}) label->setTextInteractionFlags(Qt::TextSelectableByMouse);
   error_->setWordWrap(true);
   error_->setStyleSheet("color: #b01e1e");
@@ -54,6 +60,7 @@ ModelPanel::ModelPanel(QWidget* parent)
   layout->addWidget(error_);
   layout->addLayout(choose);
   layout->addLayout(repo_row);
+  layout->addWidget(bfloat16_);
   auto* hint = new QLabel(tr("Nothing is downloaded. Vectors of different models are stored apart; a new model "
                              "finds only pages ingested with it."));
   hint->setWordWrap(true);
@@ -66,6 +73,7 @@ ModelPanel::ModelPanel(QWidget* parent)
     if (!repo_->text().trimmed().isEmpty()) emit modelRequested(repo_->text().trimmed());
   });
   connect(repo_, &QLineEdit::returnPressed, use_repo_, &QPushButton::click);
+  connect(bfloat16_, &QCheckBox::toggled, this, &ModelPanel::bfloat16WeightsRequested);
 }
 
 void ModelPanel::showLoading(const QString& spec) {
@@ -78,7 +86,7 @@ void ModelPanel::showModel(const ModelSummary& m) {
   error_->setText(m.error);
   if (!m.error.isEmpty()) {
     name_->setText(tr("none loaded"));
-    for (auto* l : {family_, dim_, pages_, vectors_, bytes_, folder_, fingerprint_}) l->clear();
+    for (auto* l : {family_, dim_, pages_, vectors_, bytes_, folder_, fingerprint_, precision_}) l->clear();
     return;
   }
   name_->setText(QString::fromStdString(m.info.name) + (m.spec.isEmpty() ? tr(" (bundled default)") : QString()));
@@ -89,13 +97,19 @@ void ModelPanel::showModel(const ModelSummary& m) {
   bytes_->setText(m.pages ? QString::fromStdString(app::human_bytes(m.bytes_per_page)) : tr("—"));
   folder_->setText(m.folder);
   fingerprint_->setText(QString::fromStdString(m.info.fingerprint));
+  precision_->setText(m.info.dtype.empty() ? tr("— (no weights)") : QString::fromStdString(m.info.dtype));
 }
 
 void ModelPanel::setChangesAllowed(bool allowed) {
-  for (QWidget* w : std::initializer_list<QWidget*>{bundled_, folder_button_, use_repo_, repo_}) w->setEnabled(allowed);
+  for (QWidget* w : std::initializer_list<QWidget*>{bundled_, folder_button_, use_repo_, repo_, bfloat16_}) w->setEnabled(allowed);
 }
 
 QString ModelPanel::shownName() const { return name_->text(); }
+
+void ModelPanel::setBfloat16Weights(bool on) {
+  const QSignalBlocker quiet(bfloat16_);
+  bfloat16_->setChecked(on);
+}
 
 void ModelPanel::chooseFolder() {
   const QString folder = QFileDialog::getExistingDirectory(this, tr("Choose a checkpoint folder (with config.json)"));

@@ -6,6 +6,7 @@
 
 #include "app/gui/search_controller.h"
 
+class QCheckBox;
 class QFormLayout;
 class QLabel;
 class QLineEdit;
@@ -25,9 +26,12 @@ class ModelPanel : public QWidget {
   void setChangesAllowed(bool allowed);
 
   QString shownName() const;
+  // Sets the bfloat16 checkbox without asking for a reload.
+  void setBfloat16Weights(bool on);
 
  signals:
   void modelRequested(const QString& spec);  // empty: the bundled default
+  void bfloat16WeightsRequested(bool on);    // the user toggled the checkbox: reload the model
 
  private:
   void chooseFolder();
@@ -40,11 +44,13 @@ class ModelPanel : public QWidget {
   QLabel* bytes_;
   QLabel* folder_;
   QLabel* fingerprint_;
+  QLabel* precision_;
   QLabel* error_;
   QLineEdit* repo_;
   QPushButton* bundled_;
   QPushButton* folder_button_;
   QPushButton* use_repo_;
+  QCheckBox* bfloat16_;
 };
 
 }  // namespace patchwise::gui

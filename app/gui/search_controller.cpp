@@ -36,10 +36,11 @@ class SearchWorker : public QObject {
         latest_page_(std::move(latest_page)),
         latest_render_(std::move(latest_render)) {}
 
-  void loadModel(const QString& spec) {
-    loadEncoder(spec, [spec]() -> std::unique_ptr<models::Encoder> {
+  void loadModel(const QString& spec, bool bfloat16_weights) {
+    loadEncoder(spec, [spec, bfloat16_weights]() -> std::unique_ptr<models::Encoder> {
       models::configure_runtime({});  // libtorch thread settings are per thread: set them here
-      return models::load_encoder(spec.toStdString());
+      return models::load_encoder(spec.toStdString(), bfloat16_weights ? models::WeightPrecision::bfloat16
+                                                                         : models::WeightPrecision::float32);
     }, [spec] { return QString::fromStdString(models::resolve_model_dir(spec.toStdString()).string()); });
   }
 
@@ -197,12 +198,12 @@ std::shared_ptr<models::Encoder> SearchController::encoder() const {
   return encoder_;
 }
 
-void SearchController::loadModel(const QString& spec) {
+void SearchController::loadModel(const QString& spec, bool bfloat16_weights) {
   {
     const std::lock_guard lock(encoder_mutex_);
     encoder_.reset();
   }
-  QMetaObject::invokeMethod(worker_.get(), [w = worker_.get(), spec] { w->loadModel(spec); }, Qt::QueuedConnection);
+  QMetaObject::invokeMethod(worker_.get(), [w = worker_.get(), spec, bfloat16_weights] { w->loadModel(spec, bfloat16_weights); }, Qt::QueuedConnection);
 }
 
 void SearchController::refreshModelStats() {

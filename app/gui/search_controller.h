@@ -77,7 +77,7 @@ class SearchController : public QObject {
   bool modelReady() const { return encoder() != nullptr; }
 
   // Loads a model (empty spec: the bundled default); modelLoaded() follows.
-  void loadModel(const QString& spec);
+  void loadModel(const QString& spec, bool bfloat16_weights = false);
   // Uses the encoder `make` builds on the worker thread (tests hand in fake encoders).
   using EncoderFactory = std::function<std::unique_ptr<models::Encoder>()>;
   void loadEncoder(const QString& label, EncoderFactory make);

@@ -2,6 +2,7 @@
 // panel (the CLI's pipeline, bundled lexical model), search from the field, open a result with
 // the keyboard, switch token chips and check the overlay, write screenshots, and keep settings.
 #include <QAbstractButton>
+#include <QCheckBox>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
@@ -232,6 +233,30 @@ class MainWindowTest : public QObject {
     QVERIFY(!gui::viewer_command("firefox.desktop", "/d/a.pdf", 2).has_value());
   }
 
+  // The model tab's bfloat16 checkbox reloads the checkpoint with half-size weights: same
+  // vector space (fingerprint), the precision shown, and the choice remembered.
+  void theBfloat16CheckboxReloadsTheCheckpoint() {
+    const QString fixture = QString(PATCHWISE_FIXTURES_DIR) + "/colidefics3";
+    if (!QFileInfo::exists(fixture + "/config.json")) QSKIP("no ColIdefics3 fixture");
+    gui::GuiSettings settings;
+    settings.model = fixture;
+    MainWindow other(settings);
+    QTRY_VERIFY_WITH_TIMEOUT(other.controller()->modelReady(), 15000);
+    const auto f32 = other.controller()->model().info;
+    QCOMPARE(f32.dtype, std::string("float32"));
+
+    QSignalSpy loaded(other.controller(), &gui::SearchController::modelLoaded);
+    auto* box = other.modelPanel()->findChild<QCheckBox*>();
+    QVERIFY(box && !box->isChecked());
+    box->setChecked(true);
+    QTRY_VERIFY_WITH_TIMEOUT(loaded.count() >= 1 && other.controller()->modelReady(), 15000);
+    const auto bf16 = other.controller()->model().info;
+    QVERIFY2(QString::fromStdString(bf16.dtype).startsWith("bfloat16"), bf16.dtype.c_str());
+    QCOMPARE(bf16.fingerprint, f32.fingerprint);
+    other.close();
+    QVERIFY(gui::GuiSettings::load().bfloat16_weights);
+  }
+
   void settingsArePersistedOnClose() {
     window_->pagePanel()->explanation()->setOverlayOpacity(0.35);
     window_->close();
@@ -241,6 +266,7 @@ class MainWindowTest : public QObject {
     QCOMPARE(saved.overlay_opacity, 0.35);
     QCOMPARE(saved.model, QString::fromStdString(gui_test::lexical_model().string()));
     QVERIFY(saved.library.endsWith("library.db"));
+    QVERIFY(!saved.bfloat16_weights);
     QVERIFY(!saved.window_geometry.isEmpty());
   }
 
