@@ -1,5 +1,5 @@
-// patchwise-gui: the desktop app. --library and --model are remembered like choices made in the
-// window (the settings file is written on exit).
+// patchwise-gui: the desktop app. --library, --model and --precision are remembered like choices
+// made in the window (the settings file is written on exit).
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
@@ -7,6 +7,7 @@
 
 #include "app/gui/gui_settings.h"
 #include "app/gui/main_window.h"
+#include "models/registry.h"
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
@@ -22,7 +23,8 @@ int main(int argc, char** argv) {
   const QCommandLineOption model("model", "Checkpoint folder or Hugging Face cache repo id ORG/NAME.", "DIR|ORG/NAME");
   const QCommandLineOption query("query", "Search for this at start.", "TEXT");
   const QCommandLineOption precision("precision",
-                                     "Checkpoint weights: float32 (exact to the reference) or bfloat16 (half the memory).",
+                                     "Checkpoint weights: float32 (exact to the reference) or bfloat16 (half the memory); "
+                                     "remembered.",
                                      "float32|bfloat16");
   parser.addOptions({library, model, query, precision});
   parser.process(app);
@@ -31,12 +33,13 @@ int main(int argc, char** argv) {
   if (parser.isSet(library)) settings.library = parser.value(library);
   if (parser.isSet(model)) settings.model = parser.value(model);
   if (parser.isSet(precision)) {
-    const QString p = parser.value(precision);
-    if (p != "float32" && p != "bfloat16") {
-      std::fprintf(stderr, "patchwise-gui: --precision must be float32 or bfloat16, not %s\n", qPrintable(p));
+    try {
+      const auto p = patchwise::models::parse_weight_precision(parser.value(precision).toStdString());
+      settings.bfloat16_weights = p == patchwise::models::WeightPrecision::bfloat16;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "patchwise-gui: --precision: %s\n", e.what());
       return 2;
     }
-    settings.bfloat16_weights = p == "bfloat16";
   }
 
   patchwise::gui::MainWindow window(settings);

@@ -20,8 +20,8 @@ namespace patchwise::models::modernvbert {
 using VisionConfig = siglip::SiglipConfig;
 
 // A ModernBERT encoder (transformers' ModernBertConfig): the shared shape (hidden, layers,
-// heads, head_dim, intermediate = GeGLU width, vocab = rows of tok_embeddings.weight) plus
-// what ModernBERT adds. rope_theta and rms_norm_eps of the base are unused.
+// heads, head_dim, intermediate = GeGLU width, vocab = main token rows, stored in
+// tok_embeddings.weight alone or followed there by the additional rows) plus what ModernBERT adds. rope_theta and rms_norm_eps of the base are unused.
 struct TextConfig : transformer::DecoderConfig {
   int additional_vocab = 0;    // rows of the decoupled additional_embedding (ids >= vocab)
   double norm_eps = 1e-5;      // LayerNorm eps

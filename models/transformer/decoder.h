@@ -79,7 +79,9 @@ torch::Tensor run_decoder(const std::vector<DecoderLayer>& layers, const Decoder
 
 // Token embeddings [B, L, H] of `input_ids` with every `image_token_id` position replaced, in
 // order, by the rows of `features` ([n, seq, H], all images of the batch in sequence order).
-// Throws patchwise::Error (naming `family`) when the counts differ.
+// Throws patchwise::Error (naming `family`) when the counts differ. The result is in the
+// features' dtype when there are image features, else in the table's (which may be narrower
+// than the activations, see Precision): callers cast it to their compute dtype.
 torch::Tensor merge_image_features(const torch::Tensor& embed_tokens, const torch::Tensor& input_ids,
                                    std::int64_t image_token_id, const torch::Tensor& features,
                                    const std::string& family);

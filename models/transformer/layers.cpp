@@ -19,10 +19,12 @@ void append(Trace* trace, const std::string& name, const torch::Tensor& t) {
 
 namespace {
 
-// The CPU features libtorch 1.13 requires before it sends bfloat16 GEMM to oneDNN.
+// What libtorch 1.13 requires before it sends bfloat16 GEMM to oneDNN: a build with oneDNN,
+// oneDNN enabled, and these CPU features.
 bool has_fast_bf16_gemm() {
 #if defined(__x86_64__) || defined(__i386__)
-  static const bool fast = __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+  static const bool fast = at::hasMKLDNN() && at::globalContext().userEnabledMkldnn() &&
+                           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
                            __builtin_cpu_supports("avx512dq");
   return fast;
 #else

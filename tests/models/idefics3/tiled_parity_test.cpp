@@ -234,6 +234,12 @@ TEST_P(TiledParity, Bf16StaysCloseToFloat32) {
   ASSERT_EQ(a.sizes(), b.sizes());
   const auto cosine = (a * b).sum(1);
   EXPECT_GT(cosine.min().item<float>(), 0.98F);
+  // Pages too: there the bf16 token table meets float32 image features.
+  const vision::PageImage image = page(0);
+  const auto pa = rows_of(encoder_->encode_pages({&image, 1})[0].vectors);
+  const auto pb = rows_of(bf16->encode_pages({&image, 1})[0].vectors);
+  ASSERT_EQ(pa.sizes(), pb.sizes());
+  EXPECT_GT((pa * pb).sum(1).min().item<float>(), 0.98F);
   // One vector space: a library ingested in float32 is searchable with bf16 queries.
   EXPECT_EQ(encoder_->info().fingerprint, bf16->info().fingerprint);
   EXPECT_EQ(bf16->info().dtype, transformer::precision_name(torch::kBFloat16));

@@ -24,12 +24,14 @@ TEST(Attention, ChunkedOverHeadsEqualsTheTextbookFormulaWithAMaskPerBatchItem) {
   EXPECT_LT((got - textbook(q, k, v, mask, 0.3)).abs().max().item<float>(), 1e-5F);
 }
 
-TEST(Attention, ThreeDimensionalHeadsFirstInputAndPerHeadMask) {
+// 3-D [heads, L, d] input with a mask per head; 600 x 500 scores put two heads in a chunk, so
+// the mask is sliced across chunks.
+TEST(Attention, ThreeDimensionalHeadsFirstInputAndPerHeadMaskAcrossChunks) {
   torch::manual_seed(12);
-  const auto q = torch::randn({3, 40, 8}), k = torch::randn({3, 30, 8}), v = torch::randn({3, 30, 4});
-  const auto mask = torch::randn({3, 40, 30});
+  const auto q = torch::randn({3, 600, 8}), k = torch::randn({3, 500, 8}), v = torch::randn({3, 500, 4});
+  const auto mask = torch::randn({3, 600, 500});
   const auto got = attention(q, k, v, mask, 0.5);
-  ASSERT_EQ(got.sizes(), (std::vector<std::int64_t>{3, 40, 4}));
+  ASSERT_EQ(got.sizes(), (std::vector<std::int64_t>{3, 600, 4}));
   EXPECT_LT((got - textbook(q, k, v, mask, 0.5)).abs().max().item<float>(), 1e-5F);
 }
 

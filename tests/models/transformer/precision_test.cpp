@@ -7,8 +7,12 @@ namespace patchwise::models::transformer {
 namespace {
 
 bool cpu_has_avx512_bf16_path() {
-  return __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+#if defined(__x86_64__) || defined(__i386__)
+  return at::hasMKLDNN() && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
          __builtin_cpu_supports("avx512dq");
+#else
+  return false;
+#endif
 }
 
 TEST(Precision, Float32StaysFloat32) {
