@@ -214,27 +214,6 @@ inline void report_encoder_cost(Encoder& encoder, int repeats, double reference_
   std::printf("\n");
 }
 
-// `run`: loads `Encoder(dir, options)` (an Idefics3-processor family, which has prepare_page)
-// with `threads` and the dtype, encodes a letter page `repeats` times and prints each time, the
-// best, peak RSS and the ratio to the Python reference's seconds per page given in the issue
-// (a reference of 0: not measured, no ratio).
-template <typename Encoder, typename Options>
-int time_tiled_page(const std::filesystem::path& dir, const std::string& dtype, int threads, int repeats,
-                    double reference_f32_s, double reference_bf16_s) {
-  models::configure_runtime({threads});
-  const auto t0 = std::chrono::steady_clock::now();
-  Options options;
-  options.dtype = dtype == "bf16" ? torch::kBFloat16 : torch::kFloat32;
-  Encoder encoder(dir, options);
-  const double load_s = seconds_since(t0);
-  const vision::PageImage page = letter_page();
-  const auto in = encoder.prepare_page(page);
-  std::printf("dtype %s, threads %d, load %.2f s, tiles %d, vectors %zu\n", dtype.c_str(), threads, load_s,
-              in.image.tile_count(), in.input_ids.size());
-  report_encoder_cost(encoder, repeats, dtype == "bf16" ? reference_bf16_s : reference_f32_s);
-  return 0;
-}
-
 // The benchmarks' command line: `make DIR` writes a random-weight checkpoint, `run DIR f32|bf16
 // [threads=2] [repeats]` measures it. Returns the process exit code.
 inline int bench_main(int argc, char** argv, const std::function<void(const std::string& dir)>& make,
@@ -259,16 +238,26 @@ inline int bench_main(int argc, char** argv, const std::function<void(const std:
   }
 }
 
-// bench_main for an Idefics3-processor family: `run` is time_tiled_page with 2 repeats by default.
+// bench_main whose `run` loads `Encoder(dir, options)` with the dtype on `threads` threads,
+// prints the load time and memory, then report_encoder_cost() with the issue's Python reference
+// seconds per page for that dtype (0: none given, no ratio).
 template <typename Encoder, typename Options>
-int tiled_bench_main(int argc, char** argv, const std::function<void(const std::string& dir)>& make,
-                     double reference_f32_s, double reference_bf16_s) {
+int encoder_bench_main(int argc, char** argv, const std::function<void(const std::string& dir)>& make,
+                       double reference_f32_s, double reference_bf16_s, int default_repeats) {
   return bench_main(
       argc, argv, make,
       [&](const std::string& dir, const std::string& dtype, int threads, int repeats) {
-        return time_tiled_page<Encoder, Options>(dir, dtype, threads, repeats, reference_f32_s, reference_bf16_s);
+        models::configure_runtime({threads});
+        const auto t0 = std::chrono::steady_clock::now();
+        Options options;
+        options.dtype = dtype == "bf16" ? torch::kBFloat16 : torch::kFloat32;
+        Encoder encoder(dir, options);
+        std::printf("dtype %s, threads %d, load %.2f s, RSS after load %.0f MiB\n", dtype.c_str(), threads,
+                    seconds_since(t0), peak_rss_mib());
+        report_encoder_cost(encoder, repeats, dtype == "bf16" ? reference_bf16_s : reference_f32_s);
+        return 0;
       },
-      2);
+      default_repeats);
 }
 
 }  // namespace patchwise::models::bench

@@ -65,6 +65,6 @@ void make_checkpoint(const fs::path& dir) {
 int main(int argc, char** argv) {
   // The Python reference's seconds per page on the issue's machine (float32, bf16): issue #4.
   using models::idefics3::ColIdefics3Encoder;
-  return bench::tiled_bench_main<ColIdefics3Encoder, models::idefics3::EncoderOptions>(argc, argv, make_checkpoint,
-                                                                                       28.9, 20.3);
+  return bench::encoder_bench_main<ColIdefics3Encoder, models::idefics3::EncoderOptions>(argc, argv, make_checkpoint,
+                                                                                         28.9, 20.3, 2);
 }

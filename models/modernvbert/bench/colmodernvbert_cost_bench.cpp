@@ -79,5 +79,5 @@ int main(int argc, char** argv) {
   // The Python reference's seconds per page on the issue's machine (float32, bf16): issue #9.
   using models::modernvbert::ColModernVBertEncoder;
   using models::modernvbert::EncoderOptions;
-  return bench::tiled_bench_main<ColModernVBertEncoder, EncoderOptions>(argc, argv, make_checkpoint, 31.8, 20.3);
+  return bench::encoder_bench_main<ColModernVBertEncoder, EncoderOptions>(argc, argv, make_checkpoint, 31.8, 20.3, 2);
 }

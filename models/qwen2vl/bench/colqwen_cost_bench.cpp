@@ -21,7 +21,6 @@
 
 #include "models/bench_support.h"
 #include "models/qwen2vl/colqwen2_encoder.h"
-#include "models/runtime.h"
 
 namespace fs = std::filesystem;
 using namespace patchwise;
@@ -122,25 +121,11 @@ void make_checkpoint(const fs::path& dir) {
   w.finish();
 }
 
-int run(const fs::path& dir, const std::string& dtype, int threads, int repeats) {
-  models::configure_runtime({threads});
-  const auto t0 = std::chrono::steady_clock::now();
-  models::qwen2vl::EncoderOptions options;
-  options.dtype = dtype == "bf16" ? torch::kBFloat16 : torch::kFloat32;
-  models::qwen2vl::ColQwen2Encoder encoder(dir, options);
-  std::printf("ColQwen2.5-3B (random weights), %s, threads %d, load %.2f s, RSS after load %.0f MiB\n",
-              dtype.c_str(), threads, models::bench::seconds_since(t0), models::bench::peak_rss_mib());
-  models::bench::report_encoder_cost(encoder, repeats, 0.0);
-  return 0;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  return models::bench::bench_main(
-      argc, argv, [](const std::string& dir) { make_checkpoint(dir); },
-      [](const std::string& dir, const std::string& dtype, int threads, int repeats) {
-        return run(dir, dtype, threads, repeats);
-      },
-      1);
+  // No Python reference time is given for this model: no ratio.
+  using models::qwen2vl::ColQwen2Encoder;
+  using models::qwen2vl::EncoderOptions;
+  return models::bench::encoder_bench_main<ColQwen2Encoder, EncoderOptions>(argc, argv, make_checkpoint, 0, 0, 1);
 }
